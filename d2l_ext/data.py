@@ -1,0 +1,156 @@
+"""MovieLens-100K as d2l reads, splits and loads it, vectorised.
+
+The names, arguments and return values are d2l's (``d2l.read_data_ml100k``,
+``d2l.split_data_ml100k``, ``d2l.load_data_ml100k``); the work is done with pandas and
+NumPy on whole columns instead of one MXNet element at a time.
+
+Conventions: user and item ids in the data frame start at 1; indices in the returned
+lists and matrices start at 0 (``index = id - 1``). In an interaction matrix a rating of
+0 means *unobserved*.
+"""
+import numpy as onp
+import pandas as pd
+from mxnet import np
+
+from .download import find_ml100k
+from .errors import DataFormatError
+
+__all__ = ['read_data_ml100k', 'split_data_ml100k', 'load_data_ml100k']
+
+COLUMNS = ['user_id', 'item_id', 'rating', 'timestamp']
+
+
+def read_data_ml100k(data_dir=None):
+    """Read the MovieLens-100K ratings.
+
+    Parameters
+    ----------
+    data_dir : str or os.PathLike, optional
+        Where to look first. Then ``$D2L_DATA_DIR``, then d2l's cache ``../data``; each
+        may hold ``ml-100k/``, be that folder, or hold ``ml-100k.zip``. Missing data is
+        downloaded from ``DATA_HUB['ml-100k']``; see :mod:`d2l_ext.download`.
+
+    Returns
+    -------
+    data : pandas.DataFrame
+        One row per rating, columns ``user_id, item_id, rating, timestamp`` (int64),
+        in file order.
+    num_users : int
+        Number of distinct users (943).
+    num_items : int
+        Number of distinct items (1682).
+    """
+    folder = find_ml100k(data_dir)
+    data = pd.read_csv(folder / 'u.data', sep='\t', names=COLUMNS, engine='c')
+    return data, data.user_id.nunique(), data.item_id.nunique()
+
+
+def split_data_ml100k(data, num_users, num_items, split_mode='random', test_ratio=0.1,
+                      seed=None):
+    """Split ratings into a training and a test set, as d2l does.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Ratings with columns ``user_id, item_id, rating, timestamp`` (in that order).
+    num_users, num_items : int
+        As returned by :func:`read_data_ml100k`.
+    split_mode : {'random', 'seq-aware'}
+        ``'random'``: each rating goes to the test set with probability ``test_ratio``.
+        ``'seq-aware'``: each user's latest rating (the first of equal timestamps) is
+        the test set; the rest, sorted by user then time, is the training set.
+    test_ratio : float, default 0.1
+        Share of ratings held out in ``'random'`` mode.
+    seed : int, optional
+        Seed of the random split. ``None`` draws from MXNet's global generator exactly
+        as d2l does, so ``mx.random.seed(s)`` gives the same split as d2l's function.
+
+    Returns
+    -------
+    train_data, test_data : pandas.DataFrame
+        Row subsets of ``data`` (``'random'``, original index kept) or new frames with a
+        fresh index (``'seq-aware'``).
+    """
+    if split_mode == 'seq-aware':
+        return _split_seq_aware(data, num_users)
+    if split_mode != 'random':
+        raise ValueError(f"split_mode must be 'random' or 'seq-aware', not {split_mode!r}.")
+    if seed is None:
+        draws = np.random.uniform(0, 1, (len(data),)).asnumpy()
+    else:
+        draws = onp.random.default_rng(seed).uniform(0, 1, len(data))
+    mask = draws < 1 - test_ratio
+    return data[mask], data[~mask]
+
+
+def _split_seq_aware(data, num_users):
+    frame = data.iloc[:, :4].copy()
+    frame.columns = COLUMNS
+    frame['order'] = onp.arange(len(frame))
+    # Each user's test rating: the latest; among equal times, the first in file order.
+    latest = frame.sort_values(['user_id', 'timestamp', 'order'],
+                               ascending=[True, False, True], kind='stable')
+    test = latest.drop_duplicates('user_id', keep='first')
+    # d2l lists test users in the order they first appear in the data.
+    first_seen = frame.drop_duplicates('user_id').set_index('user_id')['order']
+    test = test.assign(seen=test.user_id.map(first_seen)).sort_values('seen')
+    test = test[COLUMNS].reset_index(drop=True)
+    # Training: users 1..num_users by time; every row equal to its user's test row goes.
+    train = frame[frame.user_id.between(1, num_users)].sort_values(
+        ['user_id', 'timestamp', 'order'], kind='stable')
+    hit = train.merge(test, on=COLUMNS, how='left', indicator=True)['_merge'].to_numpy()
+    train = train[hit == 'left_only'][COLUMNS].reset_index(drop=True)
+    return train, test
+
+
+def load_data_ml100k(data, num_users, num_items, feedback='explicit'):
+    """Turn ratings into index lists and an interaction matrix, as d2l does.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Ratings; the first three columns are user id, item id, rating (ids from 1).
+    num_users, num_items : int
+        Size of the interaction matrix.
+    feedback : {'explicit', 'implicit'}
+        ``'explicit'`` keeps the ratings; ``'implicit'`` records only that a user
+        interacted with an item (score 1).
+
+    Returns
+    -------
+    users, items : list of int
+        0-based user and item index of each rating, in row order.
+    scores : list of int
+        The rating (explicit) or 1 (implicit) of each row.
+    inter : mxnet.numpy.ndarray or dict
+        ``'explicit'``: float32 matrix of shape ``(num_items, num_users)`` with
+        ``inter[i, u]`` = the rating of user ``u`` for item ``i`` and 0 = unobserved (a
+        later row for the same pair overwrites an earlier one). ``'implicit'``: a dict
+        ``user index -> list of item indices`` in row order.
+    """
+    users = data.iloc[:, 0].to_numpy(dtype=onp.int64) - 1
+    items = data.iloc[:, 1].to_numpy(dtype=onp.int64) - 1
+    _check_range(users, num_users, 'user')
+    _check_range(items, num_items, 'item')
+    if feedback == 'explicit':
+        scores = data.iloc[:, 2].to_numpy().astype(onp.int64)
+        inter = onp.zeros((num_items, num_users), dtype=onp.float32)
+        # As in d2l, a later rating of the same (item, user) pair overwrites an earlier one.
+        last = ~pd.Series(items * num_users + users).duplicated(keep='last').to_numpy()
+        inter[items[last], users[last]] = scores[last]
+        inter = np.array(inter)
+    else:
+        scores = onp.ones(len(users), dtype=onp.int64)
+        inter = {int(u): group.tolist() for u, group in
+                 pd.Series(items).groupby(users, sort=False)}
+    return users.tolist(), items.tolist(), scores.tolist(), inter
+
+
+def _check_range(index, size, what):
+    bad = (index < 0) | (index >= size)
+    if bad.any():
+        first = int(index[bad][0]) + 1
+        raise DataFormatError(
+            f'{what} ids must run from 1 to num_{what}s={size}; found {what} id {first} '
+            f'({int(bad.sum())} rows out of range). Pass the right num_{what}s, or map the '
+            f'ids to 1..n first (d2l indexes the matrix with id - 1).')
