@@ -145,8 +145,12 @@ def conda_python(spec, digest):
 
 
 def register_kernel(python):
-    """Register the environment as the Jupyter kernel the notebooks name."""
-    run([python, '-m', 'ipykernel', 'install', '--user', '--name', KERNEL_NAME,
+    """Register the environment as the Jupyter kernel the notebooks name.
+
+    The kernel is installed into the environment itself (``--sys-prefix``), so the
+    environment's own ``jupyter lab`` finds it and two clones never overwrite each other's.
+    """
+    run([python, '-m', 'ipykernel', 'install', '--sys-prefix', '--name', KERNEL_NAME,
          '--display-name', KERNEL_DISPLAY])
 
 
