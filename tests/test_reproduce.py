@@ -1,0 +1,70 @@
+"""The headless runner's short setting, on synthetic ML-1M files and on the real ML-100K."""
+import io
+
+import pandas as pd
+import pytest
+
+from d2l_ext.reproduce import TextProgress, main, parse_args
+from test_ml1m import offline, write_ratings_dat  # noqa: F401  (fixture and writer)
+
+REQUIRED = ['dataset', 'protocol', 'variant', 'runs', 'mean_rmse', 'ci95']
+
+
+def test_short_run_on_synthetic_ml1m_writes_tables_and_plots(tmp_path, offline, capsys):
+    write_ratings_dat(tmp_path / 'data', num_users=120, num_movies=80)
+    out = tmp_path / 'out'
+    summaries = main(['--dataset', 'ml-1m', '--variant', 'both', '--short',
+                      '--data-dir', str(tmp_path / 'data'), '--output', str(out)])
+    assert list(summaries.variant) == ['item', 'user']
+    for variant in ('item', 'user'):
+        stem = out / f'ml-1m-random-{variant}'
+        for suffix in ('.summary.csv', '.runs.csv', '.grid.csv', '.history.csv'):
+            assert (stem.parent / (stem.name + suffix)).is_file()
+        png = (stem.parent / (stem.name + '.png')).read_bytes()
+        assert png.startswith(b'\x89PNG') and len(png) > 5_000
+        runs = pd.read_csv(stem.parent / (stem.name + '.runs.csv'))
+        assert list(runs.split) == ['seed=0', 'seed=1'] and (runs.best_epoch <= 3).all()
+        history = pd.read_csv(stem.parent / (stem.name + '.history.csv'))
+        assert {'split', 'epoch', 'val_rmse', 'test_rmse'} <= set(history.columns)
+    results = pd.read_csv(out / 'results.csv')
+    assert list(results.columns[:6]) == REQUIRED[:3] + ['method'] + REQUIRED[3:5]
+    assert set(REQUIRED) <= set(results.columns) and len(results) == 2
+    assert (results.runs == 2).all() and results.mean_rmse.between(0.3, 3).all()
+    markdown = (out / 'results.md').read_text()
+    assert markdown.startswith('| dataset') and 'I-AutoRec' in markdown
+    printed = capsys.readouterr()
+    assert '0.831' in printed.out and '0.874' in printed.out  # the paper's ML-1M table
+    assert 'select [' in printed.err and '\r' in printed.err  # one progress bar per run
+
+
+def test_short_folds_on_real_ml100k(tmp_path, real_data_dir, capsys):
+    summaries = main(['--protocol', 'folds', '--short', '--quiet', '--data-dir',
+                      str(real_data_dir), '--output', str(tmp_path)])
+    row = summaries.iloc[0]
+    assert (row.dataset, row.protocol, row.variant, row.runs) == ('ml-100k', 'folds', 'item', 2)
+    runs = pd.read_csv(tmp_path / 'ml-100k-folds-item.runs.csv')
+    assert list(runs.split) == ['u1', 'u2'] and runs.test_rmse.between(0.85, 1.3).all()
+    printed = capsys.readouterr().out
+    assert 'GLocal-K' in printed and '0.934' in printed and '0.901' in printed
+
+
+def test_arguments():
+    args = parse_args(['--short'])
+    assert (args.runs, args.epochs, args.patience, args.wd_grid) == (2, 3, None, [1e-5])
+    args = parse_args(['--wd-grid', '1e-4,1e-5', '--runs', '3', '--epochs', '80'])
+    assert (args.runs, args.epochs, args.wd_grid) == (3, 80, [1e-4, 1e-5])
+    with pytest.raises(SystemExit):
+        parse_args(['--dataset', 'ml-1m', '--protocol', 'folds'])
+
+
+def test_text_progress_bar():
+    stream = io.StringIO()
+    bar = TextProgress('u1', total=10, stream=stream, width=10)
+    bar(5, {'val_rmse': 0.9, 'test_rmse': 0.91})
+    bar(6, {'val_rmse': 0.95, 'test_rmse': 0.92})
+    bar(1, {'test_rmse': 0.93})
+    bar.close()
+    text = stream.getvalue()
+    assert '\ru1 select [#####.....]    5/10 val 0.9000 test 0.9100' in text
+    assert '\ru1 refit  [##........]    1/5 test 0.9300' in text  # refit counts to best epoch 5
+    assert text.endswith('\n')
