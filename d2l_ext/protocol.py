@@ -189,6 +189,10 @@ def evaluate_split(train_data, test_data, num_users, num_items, variant='item', 
     Returns
     -------
     RunResult
+
+    Notes
+    -----
+    Calls ``npx.set_np()`` (MXNet's NumPy mode, which :class:`~d2l_ext.AutoRec` needs).
     """
     start = time.perf_counter()
     npx.set_np()
