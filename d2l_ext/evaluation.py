@@ -50,9 +50,10 @@ def masked_rmse(test_data, recons):
         :math:`\\sqrt{\\sum_{(i,u) \\in O} (r_{iu} - \\hat r_{iu})^2 / |O|}` with O the
         non-zero entries of ``test_data``.
     """
+    # Only the observed entries are converted to float64 (a few percent of the matrix).
     test_data = onp.asarray(test_data.asnumpy() if hasattr(test_data, 'asnumpy')
-                            else test_data, dtype=onp.float64)
-    recons = onp.asarray(recons, dtype=onp.float64)
+                            else test_data)
+    recons = onp.asarray(recons.asnumpy() if hasattr(recons, 'asnumpy') else recons)
     if test_data.shape != recons.shape:
         raise D2LExtError(
             f'The reconstruction has shape {recons.shape} but the test matrix has shape '
@@ -60,12 +61,13 @@ def masked_rmse(test_data, recons):
             f'matrix. Check that test_iter yields the training matrix in its original '
             f'order (shuffle=False) and that the net was built for {test_data.shape[1]} '
             f'columns.')
-    observed = test_data != 0
-    count = int(observed.sum())
+    observed = onp.nonzero(test_data)
+    count = len(observed[0])
     if count == 0:
         raise D2LExtError('The test matrix has no observed (non-zero) entries, so the '
                           'RMSE is undefined. Check the split: the test set is empty.')
-    error = (test_data - recons)[observed]
+    error = (test_data[observed].astype(onp.float64)
+             - recons[observed].astype(onp.float64))
     return float(onp.sqrt(onp.square(error).sum() / count))
 
 

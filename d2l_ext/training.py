@@ -118,7 +118,7 @@ def train_recsys_rating(net, train_iter, test_iter, loss, trainer, num_epochs,
     history, examples, train_seconds = History(), 0, 0.0
     try:
         for epoch in range(1, num_epochs + 1):
-            start, total, batches = time.perf_counter(), 0.0, 0
+            start, batch_means, batches = time.perf_counter(), [], 0
             for values in train_iter:
                 values = values if isinstance(values, (list, tuple)) else [values]
                 input_data = [gluon.utils.split_and_load(v, devices) for v in values]
@@ -129,10 +129,12 @@ def train_recsys_rating(net, train_iter, test_iter, loss, trainer, num_epochs,
                     ls = [loss(p, s) for p, s in zip(preds, train_label)]
                 for l in ls:
                     l.backward()
-                total += sum(l.asnumpy() for l in ls).mean() / len(devices)
+                # Kept on the device: one copy to NumPy per epoch, not a sync per batch.
+                batch_means.append([l.mean() for l in ls])
                 batches += 1
                 trainer.step(values[0].shape[0])
                 examples += values[0].shape[0]
+            total = sum(sum(float(m) for m in means) for means in batch_means) / len(devices)
             train_seconds += time.perf_counter() - start
             if inter_mat is not None:
                 test_rmse = evaluator(net, test_iter, inter_mat, devices)
