@@ -26,9 +26,10 @@ class _DenseAutoRec(nn.HybridBlock):
 
     def __init__(self, num_hidden, num_users, dropout=0.05):
         super().__init__()
-        self.encoder = nn.Dense(num_hidden, activation='sigmoid', use_bias=True)
+        self.encoder = nn.Dense(num_hidden, activation='sigmoid', use_bias=True,
+                                in_units=num_users)
         self.dropout = nn.Dropout(dropout)
-        self.decoder = nn.Dense(num_users, use_bias=True)
+        self.decoder = nn.Dense(num_users, use_bias=True, in_units=num_hidden)
 
     def hybrid_forward(self, F, x):
         return self.decoder(self.dropout(self.encoder(x)))
@@ -79,7 +80,9 @@ def copy_parameters(source, target):
     """Copy encoder and decoder weights and biases from one AutoRec to another.
 
     Works between :class:`d2l_ext.AutoRec` and :class:`FastAutoRec` in either direction.
-    Both must be initialized and have the same ``num_hidden`` and ``num_users``.
+    Both must be initialized and have the same ``num_hidden`` and ``num_users``; an
+    :class:`d2l_ext.AutoRec` learns its input width on its first call, so call it once
+    (on any batch) before copying from or to it.
     """
     for layer in ('encoder', 'decoder'):
         src, dst = getattr(source, layer), getattr(target, layer)
