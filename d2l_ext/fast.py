@@ -54,7 +54,8 @@ class FastAutoRec(nn.Block):
     ``autograd.record()``) it is multiplied by ``sign(input)``, as in
     :class:`d2l_ext.AutoRec`, so unobserved entries add neither loss nor gradient.
     Call ``net.hybridize(static_alloc=True, static_shape=True)`` after ``initialize``
-    to compile the dense part.
+    to compile the dense part. Like the chapter's code, it expects ``npx.set_np()``
+    to have been called before the net is built.
     """
 
     def __init__(self, num_hidden, num_users, dropout=0.05):
