@@ -125,7 +125,8 @@ def main(argv=None):
     print(frame.to_markdown(index=False, floatfmt='.3f') if _has_tabulate()
           else frame.to_string(index=False))
     plot(frame, args.out)
-    print(f'wrote {args.out}')
+    frame.to_csv(Path(args.out).with_suffix('.csv'), index=False, float_format='%.4f')
+    print(f'wrote {args.out} and its .csv')
 
 
 def _has_tabulate():
