@@ -266,8 +266,7 @@ def table(results, bound, gflops, args):
         f'reference / {n}' for n in names[1:]) + ' |'
     lines = [head, '|' + '---|' * (1 + 2 * len(names) - 1)]
     for key, label in rows:
-        fmt = '{:.3f}' if key in ('rmse',) else ('{:.0f}' if key == 'peak_mb' else
-                                                  '{:.3f}')
+        fmt = '{:.4f}' if key == 'rmse' else ('{:.0f}' if key == 'peak_mb' else '{:.3f}')
         cells = [fmt.format(results[n][key]) for n in names]
         if key == 'rmse':
             ratios = [f'{ref[key] - results[n][key]:+.4f} (diff)' for n in names[1:]]
@@ -301,21 +300,23 @@ def main(argv=None):
     workflows = [w for w in args.workflows.split(',') if w]
     if 'reference' not in workflows:
         workflows.insert(0, 'reference')
-    gflops = gemm_gflops()
-    runs = {w: [] for w in workflows}
+    runs, gemms = {w: [] for w in workflows}, []
     for r in range(args.repeats):
+        gemms.append(gemm_gflops())  # Once per repeat: the load may change.
         for w in workflows:
             runs[w].append(run_child(w, args))
             print(f'repeat {r + 1}/{args.repeats} {w:9s} '
                   f'{sum(runs[w][-1]["times"].values()):7.2f} s  '
                   f'RMSE {runs[w][-1]["rmse"]:.4f}', flush=True)
+    gflops = statistics.median(gemms)
     first = runs['reference'][0]
     rows, cols = first['rows'], first['cols']
     flop_epoch = 7 * 2 * rows * cols * HYPER['num_hiddens']
     bound = args.epochs * flop_epoch / (gflops * 1e9)
     results = {w: summarise(runs[w]) for w in workflows}
     print()
-    print(f'Machine: {os.cpu_count()} cores; NumPy float32 GEMM {gflops:.0f} GFLOP/s; '
+    print(f'Machine: {os.cpu_count()} cores; NumPy float32 GEMM {gflops:.0f} GFLOP/s '
+          f'(median of {", ".join(f"{g:.0f}" for g in gemms)}); '
           f'one epoch = {flop_epoch / 1e9:.1f} GFLOP ({rows} x {cols} matrix, hidden '
           f'{HYPER["num_hiddens"]}), so {args.epochs} epochs need >= {bound:.2f} s.')
     print(f'Medians of {args.repeats} run(s); {args.ratings or "all"} ratings; '
@@ -325,7 +326,8 @@ def main(argv=None):
     print()
     print(table(results, bound, gflops, args))
     if args.json:
-        Path(args.json).write_text(json.dumps({'gflops': gflops, 'bound': bound,
+        Path(args.json).write_text(json.dumps({'gflops': gflops, 'gemms': gemms,
+                                               'bound': bound,
                                                'runs': runs, 'medians': results},
                                               indent=1))
     return 0
