@@ -136,10 +136,11 @@ def _verified_folder(spec, folder):
 def _extracted(spec, archive, place):
     """Extract a verified archive into ``place``; return the verified folder."""
     folder = place / spec.name
+    existed = folder.exists()
     found = _verified_folder(spec, extract_zip(archive, place) / spec.name)
     if found is not None:
         return found
-    if folder.exists():  # left by an interrupted non-atomic extraction (d2l's own, say)
+    if existed:  # left by an interrupted non-atomic extraction (d2l's own, say)
         raise DataFormatError(
             f'{folder} exists but holds no {spec.key_file}: it is an incomplete copy '
             f'(an extraction was interrupted?). Expected the extracted {archive.name}. '
@@ -173,7 +174,10 @@ def find_dataset(spec, data_dir=None, download_missing=True):
     Raises
     ------
     DataChecksumError
-        A copy is present but damaged.
+        An extracted copy is damaged (a damaged archive is looked past and, when
+        downloading is allowed, replaced by a fresh download in its place).
+    DataFormatError
+        An extracted folder is incomplete, or the archive lacks ``spec.key_file``.
     DataNotFoundError
         No place has the data and it could not be downloaded.
     """
