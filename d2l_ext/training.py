@@ -7,7 +7,7 @@ import numpy as onp
 from mxnet import autograd, base, gluon
 
 from .devices import resolve_devices
-from .errors import EmptyDataError, InvalidArgumentError, ShapeMismatchError
+from .errors import EmptyDataError, ShapeMismatchError
 from .evaluation import evaluator as autorec_evaluator
 from .evaluation import shape_error
 from .plotting import plot_history
@@ -93,12 +93,6 @@ def _check_first_batch(net, loss, values, devices, inter_mat):
         loss(out, one[-1])
     except base.MXNetError as error:
         raise shape_error(net, one[0], error) from None
-    except RuntimeError as error:
-        if 'initialize' not in str(error):
-            raise
-        raise InvalidArgumentError(f'The net\'s parameters are not initialised ({error}). '
-                                   f'Call net.initialize(ctx=devices) before training.') \
-            from None
     if inter_mat is not None and len(one) == 1 and inter_mat.shape[-1] != one[0].shape[-1]:
         raise ShapeMismatchError(
             f'The training rows have {one[0].shape[-1]} columns but the test matrix '
@@ -212,16 +206,16 @@ def train_recsys_rating(net, train_iter, test_iter, loss, trainer, num_epochs,
             history.test_rmse.append(float(test_rmse))
             history.seconds.append(time.perf_counter() - start)
             if not (math.isfinite(history.train_loss[-1]) and math.isfinite(test_rmse)):
-                history.stopped = (f'diverged at epoch {epoch}: train loss '
-                                   f'{history.train_loss[-1]}, test RMSE {test_rmse}. '
-                                   f'Lower the learning rate (now '
-                                   f'{trainer.learning_rate}) and train again.')
+                history.stopped = (f'diverged at epoch {epoch} (train loss '
+                                   f'{history.train_loss[-1]}, test RMSE {test_rmse}); '
+                                   f'lower the learning rate (now '
+                                   f'{trainer.learning_rate}) and train again')
                 break
     except KeyboardInterrupt:
         history.stopped = f'interrupted during epoch {len(history.epoch) + 1}'
     if history.stopped:
-        print(f'Training stopped: {history.stopped}; '
-              f'returning the {len(history.epoch)} completed epochs.')
+        print(f'Training stopped: {history.stopped}. '
+              f'Returning the history of {len(history.epoch)} epochs.')
     if history.epoch:
         print(f'train loss {history.train_loss[-1]:.3f}, '
               f'test RMSE {history.test_rmse[-1]:.3f}')
