@@ -144,8 +144,9 @@ def test_damaged_zip_in_a_later_place_is_replaced_there(tmp_path, served, monkey
     env.mkdir()
     (env / 'fake.zip').write_bytes(b'PK\x03\x04 not really')
     monkeypatch.setenv('D2L_DATA_DIR', str(env))
-    folder = find_dataset(spec)
+    folder = find_dataset(spec, tmp_path / 'argument')  # an empty first place
     assert folder == env / 'fake' and (env / 'fake.zip').read_bytes() == archive
+    assert not (tmp_path / 'argument').exists() and len(calls) == 1
 
 
 def test_corrupted_download_keeps_nothing(tmp_path, served, monkeypatch):
