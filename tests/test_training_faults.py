@@ -129,7 +129,8 @@ def test_divergence_stops_with_the_epoch_named_and_history_kept(capsys):
     net.add(nn.Dense(4), nn.Dense(NUM_USERS))
     net.initialize(ctx=[mx.cpu()], init=mx.init.Normal(0.1))
     trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 2})
-    history = fit(net, trainer, train_iter, test_iter, test, num_epochs=20)
+    with pytest.warns(RuntimeWarning, match='at epoch 1 is worse than predicting 0'):
+        history = fit(net, trainer, train_iter, test_iter, test, num_epochs=20)
     last = len(history.epoch)
     assert last < 20 and history.epoch == list(range(1, last + 1))
     assert not (math.isfinite(history.train_loss[-1]) and math.isfinite(history.test_rmse[-1]))
@@ -138,6 +139,17 @@ def test_divergence_stops_with_the_epoch_named_and_history_kept(capsys):
     assert 'lower the learning rate (now 2' in history.stopped
     out = capsys.readouterr().out
     assert f'diverged at epoch {last}' in out and f'history of {last} epochs' in out
+
+
+def test_an_rmse_worse_than_any_constant_guess_warns_once():
+    net, trainer, train_iter, test_iter, test = setup()
+    scores = iter([50.0, 40.0, 1.0])
+    with pytest.warns(RuntimeWarning, match='at epoch 1 is worse than predicting 0') as w:
+        history = d2l.train_recsys_rating(
+            net, train_iter, test_iter, gluon.loss.L2Loss(), trainer, 3, [mx.cpu()],
+            lambda *args: next(scores), inter_mat=test)
+    assert len([x for x in w if issubclass(x.category, RuntimeWarning)]) == 1
+    assert history.test_rmse == [50.0, 40.0, 1.0] and history.stopped is None
 
 
 class InterruptAt:
