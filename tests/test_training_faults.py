@@ -170,7 +170,7 @@ def test_interrupt_keeps_the_history_and_the_figure(monkeypatch, capsys):
     net, trainer, train_iter, test_iter, test = setup()
     shown = []
     monkeypatch.setattr(training, '_in_notebook', lambda: True)
-    monkeypatch.setattr('IPython.display.display', shown.append)
+    monkeypatch.setattr(training, 'show_figure', shown.append)
     per_epoch = len(train_iter)
     history = fit(net, trainer, InterruptAt(train_iter, 2 * per_epoch + 2), test_iter, test,
                   num_epochs=5)
