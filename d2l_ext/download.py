@@ -15,6 +15,9 @@ ratings file ``u.data`` by its published SHA-256.
 Downloads and extraction write to a temporary name in the target folder and are renamed
 into place only once complete and verified, so an interrupted run leaves no file under the
 final name, and two processes doing the same work at once both end with a good copy.
+A damaged archive is never used: the other places are still looked at, and a fresh
+download replaces it. Archive members that would land outside the target folder
+(absolute paths, ``..``, links) make the whole archive refused before anything is written.
 """
 import hashlib
 import http.client
@@ -164,7 +167,8 @@ def find_dataset(spec, data_dir=None, download_missing=True):
     data_dir : str or os.PathLike, optional
         The first place to look (see the module docstring for the order).
     download_missing : bool, default True
-        Download the official archive into the first place when no place has the data.
+        Download the official archive when no place has the data: into the place of the
+        first damaged archive seen (replacing it), else into the first place.
 
     Returns
     -------
