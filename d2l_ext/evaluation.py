@@ -19,7 +19,16 @@ def predict(network, inter_matrix, devices=None):
         Batches of rows of the *training* interaction matrix, in order, for example
         ``gluon.data.DataLoader(train_inter_mat, batch_size=1024, shuffle=False)``.
     devices : list of mxnet.Context, optional
-        Defaults to :func:`try_all_gpus` (the CPU on a machine without GPUs).
+        Defaults to :func:`try_all_gpus` (the CPU on a machine without GPUs); an empty
+        list means the CPU with a warning, a missing GPU raises ``DeviceError`` (see
+        :func:`d2l_ext.devices.resolve_devices`).
+
+    Raises
+    ------
+    ShapeMismatchError
+        The net cannot take the batches (built for another number of columns).
+    EmptyDataError
+        ``inter_matrix`` yields no batch.
 
     Returns
     -------
@@ -70,6 +79,13 @@ def masked_rmse(test_data, recons):
     float
         :math:`\\sqrt{\\sum_{(i,u) \\in O} (r_{iu} - \\hat r_{iu})^2 / |O|}` with O the
         non-zero entries of ``test_data``.
+
+    Raises
+    ------
+    ShapeMismatchError
+        The two shapes differ.
+    EmptyDataError
+        ``test_data`` has no observed entry (the RMSE would be 0/0).
     """
     test_data = onp.asarray(test_data.asnumpy() if hasattr(test_data, 'asnumpy')
                             else test_data, dtype=onp.float64)
@@ -107,7 +123,7 @@ def evaluator(network, inter_matrix, test_data, devices=None):
     test_data : mxnet.numpy.ndarray or numpy.ndarray
         Test interaction matrix of shape ``(num_items, num_users)``, 0 = unobserved.
     devices : list of mxnet.Context, optional
-        Defaults to :func:`try_all_gpus`.
+        Defaults to :func:`try_all_gpus` (see :func:`predict`).
 
     Returns
     -------
