@@ -15,18 +15,24 @@ ratings file ``u.data`` by its published SHA-256.
 Downloads and extraction write to a temporary name in the target folder and are renamed
 into place only once complete and verified, so an interrupted run leaves no file under the
 final name, and two processes doing the same work at once both end with a good copy.
+A damaged archive is never used: the other places are still looked at, and a fresh
+download replaces it. Archive members that would land outside the target folder
+(absolute paths, ``..``, links) make the whole archive refused before anything is written.
 """
 import hashlib
+import http.client
 import os
 import shutil
 import tempfile
 import urllib.error
 import urllib.request
 import zipfile
+import zlib
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from .errors import DataChecksumError, DataFormatError, DataNotFoundError
+from .errors import (DataChecksumError, DataFormatError, DataNotFoundError,
+                     UnsafeArchiveError)
 
 __all__ = ['DATA_HUB', 'DatasetSpec', 'ML100K', 'candidate_dirs', 'find_dataset',
            'find_ml100k', 'download', 'extract_zip', 'file_hash']
@@ -130,6 +136,22 @@ def _verified_folder(spec, folder):
     return folder
 
 
+def _extracted(spec, archive, place):
+    """Extract a verified archive into ``place``; return the verified folder."""
+    folder = place / spec.name
+    existed = folder.exists()
+    found = _verified_folder(spec, extract_zip(archive, place) / spec.name)
+    if found is not None:
+        return found
+    if existed:  # left by an interrupted non-atomic extraction (d2l's own, say)
+        raise DataFormatError(
+            f'{folder} exists but holds no {spec.key_file}: it is an incomplete copy '
+            f'(an extraction was interrupted?). Expected the extracted {archive.name}. '
+            f'Delete {folder}; it is extracted again from {archive} next time.')
+    raise DataFormatError(f'{archive} holds no {spec.name}/{spec.key_file}: it is not the '
+                          f'official {spec.name} archive. Delete it and download {spec.url}.')
+
+
 def find_ml100k(data_dir=None, download_missing=True):
     """Return the folder that holds a verified extracted MovieLens-100K (see :func:`find_dataset`)."""
     return find_dataset(ML100K, data_dir, download_missing)
@@ -145,7 +167,8 @@ def find_dataset(spec, data_dir=None, download_missing=True):
     data_dir : str or os.PathLike, optional
         The first place to look (see the module docstring for the order).
     download_missing : bool, default True
-        Download the official archive into the first place when no place has the data.
+        Download the official archive when no place has the data: into the place of the
+        first damaged archive seen (replacing it), else into the first place.
 
     Returns
     -------
@@ -155,11 +178,15 @@ def find_dataset(spec, data_dir=None, download_missing=True):
     Raises
     ------
     DataChecksumError
-        A copy is present but damaged.
+        An extracted copy is damaged (a damaged archive is looked past and, when
+        downloading is allowed, replaced by a fresh download in its place).
+    DataFormatError
+        An extracted folder is incomplete, or the archive lacks ``spec.key_file``.
     DataNotFoundError
         No place has the data and it could not be downloaded.
     """
     places = candidate_dirs(data_dir)
+    damaged = None  # the first place holding a damaged archive: a fresh one replaces it
     for place, _ in places:
         for folder in (place / spec.name, place):
             found = _verified_folder(spec, folder)
@@ -168,23 +195,25 @@ def find_dataset(spec, data_dir=None, download_missing=True):
         archive = place / f'{spec.name}.zip'
         if archive.is_file():
             try:
-                _verify(archive, spec.archive_hash[1], spec.archive_hash[0], '')
+                _verify(archive, spec.archive_hash[1], spec.archive_hash[0],
+                        f'Delete it, or let a fresh copy be downloaded over it.')
             except DataChecksumError:
                 if not download_missing:
                     raise
-                break  # a damaged archive is not used: fetch a fresh one below
-            found = _verified_folder(spec, extract_zip(archive, place) / spec.name)
-            return found or _missing(spec, places, f'{archive} holds no '
-                                                   f'{spec.name}/{spec.key_file}')
+                damaged = damaged or place  # never used; looked past, then replaced
+                continue
+            return _extracted(spec, archive, place)
     if not download_missing:
         return _missing(spec, places, 'downloading was turned off')
-    target = places[0][0]
+    target = damaged or places[0][0]
     try:
         archive = download(spec, target)
-    except OSError as error:  # URLError is an OSError; so are disk errors
-        return _missing(spec, places, f'the download failed: {error}')
-    found = _verified_folder(spec, extract_zip(archive, target) / spec.name)
-    return found or _missing(spec, places, f'{archive} holds no {spec.name}/{spec.key_file}')
+    except (OSError, http.client.HTTPException) as error:  # URLError is an OSError
+        reason = f'the download failed ({type(error).__name__}: {error})'
+        if damaged is not None:
+            reason += f'; {target / f"{spec.name}.zip"} is damaged and was not used'
+        return _missing(spec, places, reason)
+    return _extracted(spec, archive, target)
 
 
 def _missing(spec, places, reason):
@@ -207,8 +236,8 @@ def download(name, folder=DEFAULT_DIR, timeout=60):
 
     Raises
     ------
-    urllib.error.URLError
-        The address could not be reached (no network, say).
+    urllib.error.URLError, OSError, http.client.HTTPException
+        The address could not be reached, or the connection broke off (nothing is kept).
     DataChecksumError
         The downloaded bytes do not have the published SHA-1 (nothing is kept).
     """
@@ -227,7 +256,12 @@ def download(name, folder=DEFAULT_DIR, timeout=60):
     try:
         with os.fdopen(fd, 'wb') as out, urllib.request.urlopen(url, timeout=timeout) as r:
             shutil.copyfileobj(r, out, 1 << 20)
-        _verify(tmp, digest, algorithm, f'The download from {url} was corrupted; try again.')
+        found = file_hash(tmp, algorithm)
+        if found != digest:
+            raise DataChecksumError(
+                f'The download of {url} into {target} is damaged or incomplete: '
+                f'{algorithm.upper()} expected {digest}, found {found}. Nothing was kept '
+                f'under {target}; try again, or download the file by hand and put it there.')
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
@@ -246,28 +280,32 @@ def extract_zip(archive, folder):
     Raises
     ------
     DataFormatError
-        The archive is not a zip file, or a member would land outside ``folder``.
+        The archive is not a zip file or a member is damaged (nothing is extracted).
+    UnsafeArchiveError
+        A member would land outside ``folder`` (a :class:`DataFormatError` too).
     """
     archive, folder = Path(archive), Path(folder)
+    if not archive.is_file():
+        raise DataNotFoundError(f'{archive}: no such archive. Expected a zip file; check '
+                                f'the path or download it again.')
     try:
         zf = zipfile.ZipFile(archive)
-    except zipfile.BadZipFile as error:
-        raise DataFormatError(f'{archive}: not a valid zip archive ({error}). Delete it; '
-                              f'a fresh copy is downloaded next time.') from None
+    except (zipfile.BadZipFile, EOFError) as error:
+        raise DataFormatError(f'{archive}: not a valid zip archive ({error}); it is empty, '
+                              f'truncated or not a zip. Delete it; a fresh copy is '
+                              f'downloaded next time.') from None
     with zf:
         for info in zf.infolist():
-            name = info.filename
-            is_link = (info.external_attr >> 16) & 0o170000 == 0o120000
-            parts = Path(name).parts
-            if is_link or name.startswith(('/', '\\')) or '..' in parts or (
-                    parts and ':' in parts[0]):
-                raise DataFormatError(
-                    f'{archive}: member {name!r} would be written outside {folder} '
-                    f'(absolute path, "..", drive or link). The archive is refused and '
-                    f'nothing was extracted; use the official archive.')
+            _check_member(archive, folder, info)
+        folder.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix='.extract-', dir=folder))
         try:
-            zf.extractall(tmp)
+            try:
+                zf.extractall(tmp)
+            except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+                raise DataFormatError(
+                    f'{archive}: a member is damaged ({error}); nothing was extracted. '
+                    f'Delete the archive and download it again.') from None
             for entry in tmp.iterdir():
                 destination = folder / entry.name
                 if destination.exists():
@@ -280,3 +318,16 @@ def extract_zip(archive, folder):
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     return folder
+
+
+def _check_member(archive, folder, info):
+    """Refuse a member that would land outside ``folder`` or is a link."""
+    name = info.filename.replace('\\', '/')
+    is_link = (info.external_attr >> 16) & 0o170000 == 0o120000
+    parts = PurePosixPath(name).parts
+    if is_link or name.startswith('/') or '..' in parts or (parts and ':' in parts[0]):
+        raise UnsafeArchiveError(
+            f'{archive}: member {info.filename!r} would be written outside {folder} '
+            f'(absolute path, "..", drive letter or link). Expected members inside the '
+            f'folder only. The archive is refused and nothing was extracted; use the '
+            f'official archive.')
