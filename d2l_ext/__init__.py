@@ -13,6 +13,7 @@ from .errors import (D2LExtError, DataChecksumError, DataFormatError, DataNotFou
                      DeviceError, EmptyDataError, InvalidArgumentError, ShapeMismatchError,
                      UnsafeArchiveError)
 from .evaluation import evaluator, masked_rmse, predict
+from .ml1m import read_data_ml1m
 from .model import AutoRec
 from .plotting import plot_history, show_figure
 from .ratings import IdMap, read_ratings, remap_ids
@@ -21,8 +22,8 @@ from .training import History, train_recsys_rating
 
 __all__ = ['AutoRec', 'DATA_HUB', 'D2LExtError', 'DataChecksumError', 'DataFormatError',
            'DataNotFoundError', 'DeviceError', 'EmptyDataError', 'History', 'IdMap',
-           'InvalidArgumentError', 'ShapeMismatchError', 'UnsafeArchiveError', 'read_ratings',
-           'remap_ids', 'evaluator', 'get_dataloader_workers',
-           'load_data_ml100k', 'masked_rmse', 'num_gpus', 'plot_history', 'predict',
-           'read_data_ml100k', 'set_seed', 'show_figure', 'split_data_ml100k',
+           'InvalidArgumentError', 'ShapeMismatchError', 'UnsafeArchiveError', 'evaluator',
+           'get_dataloader_workers', 'load_data_ml100k', 'masked_rmse', 'num_gpus',
+           'plot_history', 'predict', 'read_data_ml100k', 'read_data_ml1m', 'read_ratings',
+           'remap_ids', 'set_seed', 'show_figure', 'split_data_ml100k',
            'train_recsys_rating', 'try_all_gpus', 'try_gpu']
