@@ -7,7 +7,7 @@ from mxnet import autograd, gluon
 
 from .devices import try_all_gpus
 from .evaluation import evaluator as autorec_evaluator
-from .plotting import plot_history
+from .plotting import plot_history, show_figure
 
 __all__ = ['History', 'train_recsys_rating']
 
@@ -158,6 +158,5 @@ def train_recsys_rating(net, train_iter, test_iter, loss, trainer, num_epochs,
               f'test RMSE {history.test_rmse[-1]:.3f}')
         print(f'{examples / max(train_seconds, 1e-9):.1f} examples/sec on {devices}')
         if plot and _in_notebook():
-            from IPython.display import display
-            display(plot_history(history))
+            show_figure(plot_history(history))
     return history
