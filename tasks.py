@@ -4,6 +4,7 @@ Usage (from the repository's root, with Python 3.11)::
 
     python3.11 tasks.py walkthrough   # set up if needed, execute the walkthrough notebook
     python3.11 tasks.py test          # set up if needed, run unit tests and nbval
+    python3.11 tasks.py slides        # build every notebook's slide deck into output/slides/
     python3.11 tasks.py setup         # only build the environment and register the kernel
 
 Set-up reads ``environment.yml``, the one place versions are pinned. Where ``conda`` is on
@@ -176,9 +177,16 @@ def test(extra=()):
     run([python, '-m', 'pytest', *extra], env=data_env(), cwd=ROOT)
 
 
+def slides():
+    """Build a reveal.js slide deck of every notebook into ``output/slides/``."""
+    python = env_python()
+    run([python, '-m', 'd2l_ext.slides', '--output-dir', OUTPUT_DIR / 'slides'], cwd=ROOT)
+
+
 def main(argv):
     commands = {'setup': lambda: print(f'environment ready: {env_python()}'),
-                'walkthrough': walkthrough, 'test': lambda: test(argv[2:])}
+                'walkthrough': walkthrough, 'test': lambda: test(argv[2:]),
+                'slides': slides}
     if len(argv) < 2 or argv[1] not in commands:
         print(__doc__)
         return 2
