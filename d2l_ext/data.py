@@ -13,7 +13,7 @@ import pandas as pd
 from mxnet import np
 
 from .download import find_ml100k
-from .errors import DataFormatError
+from .errors import DataFormatError, InvalidArgumentError
 
 __all__ = ['read_data_ml100k', 'split_data_ml100k', 'load_data_ml100k']
 
@@ -71,10 +71,19 @@ def split_data_ml100k(data, num_users, num_items, split_mode='random', test_rati
         Row subsets of ``data`` (``'random'``, original index kept) or new frames with a
         fresh index (``'seq-aware'``).
     """
+    if split_mode not in ('random', 'seq-aware'):
+        raise InvalidArgumentError(f"split_mode must be 'random' or 'seq-aware'; found "
+                                   f"{split_mode!r}.")
+    num_users, num_items = _check_size(num_users, 'num_users'), _check_size(num_items,
+                                                                            'num_items')
     if split_mode == 'seq-aware':
+        _check_table(data, 4, num_users, num_items)
         return _split_seq_aware(data, num_users)
-    if split_mode != 'random':
-        raise ValueError(f"split_mode must be 'random' or 'seq-aware', not {split_mode!r}.")
+    _check_table(data, 3, num_users, num_items)
+    if isinstance(test_ratio, bool) or not isinstance(test_ratio, (int, float, onp.number)) \
+            or not 0 <= test_ratio <= 1:
+        raise InvalidArgumentError(f'test_ratio must be a number from 0 to 1 (the share of '
+                                   f'ratings held out); found {test_ratio!r}.')
     if seed is None:
         draws = np.random.uniform(0, 1, (len(data),)).asnumpy()
     else:
@@ -128,10 +137,14 @@ def load_data_ml100k(data, num_users, num_items, feedback='explicit'):
         later row for the same pair overwrites an earlier one). ``'implicit'``: a dict
         ``user index -> list of item indices`` in row order.
     """
+    if feedback not in ('explicit', 'implicit'):
+        raise InvalidArgumentError(f"feedback must be 'explicit' or 'implicit'; found "
+                                   f"{feedback!r}.")
+    num_users, num_items = _check_size(num_users, 'num_users'), _check_size(num_items,
+                                                                            'num_items')
+    _check_table(data, 3, num_users, num_items, ratings=feedback == 'explicit')
     users = data.iloc[:, 0].to_numpy(dtype=onp.int64) - 1
     items = data.iloc[:, 1].to_numpy(dtype=onp.int64) - 1
-    _check_range(users, num_users, 'user')
-    _check_range(items, num_items, 'item')
     if feedback == 'explicit':
         scores = data.iloc[:, 2].to_numpy().astype(onp.int64)
         inter = onp.zeros((num_items, num_users), dtype=onp.float32)
@@ -146,11 +159,59 @@ def load_data_ml100k(data, num_users, num_items, feedback='explicit'):
     return users.tolist(), items.tolist(), scores.tolist(), inter
 
 
-def _check_range(index, size, what):
-    bad = (index < 0) | (index >= size)
-    if bad.any():
-        first = int(index[bad][0]) + 1
-        raise DataFormatError(
-            f'{what} ids must run from 1 to num_{what}s={size}; found {what} id {first} '
-            f'({int(bad.sum())} rows out of range). Pass the right num_{what}s, or map the '
-            f'ids to 1..n first (d2l indexes the matrix with id - 1).')
+def _check_size(value, name):
+    """Return ``value`` as an int if it is a whole number >= 0."""
+    if isinstance(value, (bool, onp.bool_)) or not isinstance(value, (int, onp.integer)) \
+            or value < 0:
+        raise InvalidArgumentError(f'{name} must be a whole number >= 0 (the size of the '
+                                   f'interaction matrix); found {value!r}.')
+    return int(value)
+
+
+_NAMES = ['user id', 'item id', 'rating', 'timestamp']
+
+
+def _check_table(data, columns, num_users, num_items, ratings=False):
+    """Refuse a ratings table d2l's code would crash on or silently misread.
+
+    Checks (vectorised) that ``data`` is a DataFrame with at least ``columns`` columns,
+    whose first ``columns`` hold whole numbers (no NaN, no text), ids within
+    ``1..num_users`` and ``1..num_items``, and, with ``ratings``, ratings > 0.
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise DataFormatError(f'Expected the ratings as a pandas DataFrame with columns '
+                              f'user_id, item_id, rating, timestamp; found '
+                              f'{type(data).__name__}. Read them with d2l.read_ratings or '
+                              f'd2l.read_data_ml100k.')
+    if data.shape[1] < columns:
+        raise DataFormatError(f'Expected at least {columns} columns ({", ".join(_NAMES[:columns])}'
+                              f'); found {data.shape[1]}: {list(data.columns)}. Read the '
+                              f'file with d2l.read_ratings.')
+    for k in range(columns):
+        column = data.iloc[:, k]
+        if not (pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(
+                column)):
+            raise DataFormatError(f'Column {k} ({data.columns[k]!r}) must hold the '
+                                  f'{_NAMES[k]}s as numbers; found dtype {column.dtype}. '
+                                  f'Convert it (pd.to_numeric) or read the file with '
+                                  f'd2l.read_ratings, which says which lines are wrong.')
+        values = column.to_numpy(dtype=onp.float64, na_value=onp.nan)
+        bad = ~(onp.isfinite(values) & (onp.floor(values) == values))
+        if k == 2 and ratings:
+            bad |= ~(values > 0)
+        if bad.any():
+            row = int(onp.flatnonzero(bad)[0])
+            rule = ('whole numbers > 0 (0 means unobserved; d2l keeps int(rating))'
+                    if k == 2 and ratings else 'whole numbers')
+            raise DataFormatError(f'Column {k} ({data.columns[k]!r}) must hold {rule}; '
+                                  f'found {values[row]!r} in row {data.index[row]!r} '
+                                  f'({int(bad.sum())} such rows). Fix or drop those rows.')
+    for k, size, what in ((0, num_users, 'user'), (1, num_items, 'item')):
+        ids = data.iloc[:, k].to_numpy(dtype=onp.float64)
+        bad = (ids < 1) | (ids > size)
+        if bad.any():
+            raise DataFormatError(
+                f'{what} ids must run from 1 to num_{what}s={size}; found {what} id '
+                f'{int(ids[bad][0])} ({int(bad.sum())} rows out of range). Pass the right '
+                f'num_{what}s, or map the ids to 1..n first with d2l.remap_ids (d2l '
+                f'indexes the matrix with id - 1).')

@@ -4,7 +4,7 @@ import sys
 
 import mxnet as mx
 
-__all__ = ['num_gpus', 'try_gpu', 'try_all_gpus', 'get_dataloader_workers']
+__all__ = ['num_gpus', 'try_gpu', 'try_all_gpus', 'get_dataloader_workers', 'resolve_devices']
 
 
 def num_gpus():
@@ -46,3 +46,48 @@ def get_dataloader_workers():
     if sys.platform.startswith('win') or cores <= 2:
         return 0
     return min(4, cores - 1)
+
+
+def resolve_devices(devices=None):
+    """Return a usable, non-empty list of devices for training or prediction.
+
+    Parameters
+    ----------
+    devices : list of mxnet.Context, mxnet.Context or None
+        ``None``: :func:`try_all_gpus` (the CPU on a machine without GPUs). An empty list
+        (what d2l 1.0.3's own ``try_all_gpus()`` returns without a GPU): the CPU, with a
+        ``UserWarning``. A single context is wrapped in a list.
+
+    Returns
+    -------
+    list of mxnet.Context
+
+    Raises
+    ------
+    DeviceError
+        An entry is not an ``mxnet.Context``, or names a GPU this machine does not have.
+    """
+    import warnings
+
+    from .errors import DeviceError
+    if devices is None:
+        return try_all_gpus()
+    if isinstance(devices, mx.Context):
+        devices = [devices]
+    devices = list(devices)
+    if not devices:
+        warnings.warn('devices is an empty list (d2l 1.0.3\'s try_all_gpus() returns [] on a '
+                      'machine without a GPU); using the CPU. Pass d2l_ext.try_all_gpus() '
+                      'to choose devices explicitly.', UserWarning, stacklevel=3)
+        return [mx.cpu()]
+    available = num_gpus()
+    for device in devices:
+        if not isinstance(device, mx.Context):
+            raise DeviceError(f'devices must be a list of mxnet contexts such as mx.cpu() '
+                              f'or mx.gpu(0); found {device!r} ({type(device).__name__}). '
+                              f'Use d2l_ext.try_all_gpus().')
+        if device.device_type == 'gpu' and device.device_id >= available:
+            raise DeviceError(f'{device} was requested but this machine has {available} '
+                              f'GPU(s) usable by MXNet. Use d2l_ext.try_all_gpus() (the CPU '
+                              f'when there is no GPU) or d2l_ext.try_gpu({device.device_id}).')
+    return devices

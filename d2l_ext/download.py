@@ -15,20 +15,27 @@ ratings file ``u.data`` by its published SHA-256.
 Downloads and extraction write to a temporary name in the target folder and are renamed
 into place only once complete and verified, so an interrupted run leaves no file under the
 final name, and two processes doing the same work at once both end with a good copy.
+A damaged archive is never used: the other places are still looked at, and a fresh
+download replaces it. Archive members that would land outside the target folder
+(absolute paths, ``..``, links) make the whole archive refused before anything is written.
 """
 import hashlib
+import http.client
 import os
 import shutil
 import tempfile
 import urllib.error
 import urllib.request
 import zipfile
-from pathlib import Path
+import zlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
-from .errors import DataChecksumError, DataFormatError, DataNotFoundError
+from .errors import (DataChecksumError, DataFormatError, DataNotFoundError,
+                     UnsafeArchiveError)
 
-__all__ = ['DATA_HUB', 'ML100K_FILES', 'candidate_dirs', 'find_ml100k', 'download',
-           'extract_zip', 'file_hash']
+__all__ = ['DATA_HUB', 'DatasetSpec', 'ML100K', 'candidate_dirs', 'find_dataset',
+           'find_ml100k', 'download', 'extract_zip', 'file_hash']
 
 #: Name -> (address, SHA-1 of the archive), as in ``d2l.DATA_HUB`` (a test checks they agree).
 DATA_HUB = {
@@ -36,10 +43,36 @@ DATA_HUB = {
                 'cd4dcac4241c8a4ad7badc7ca635da8a69dddb83'),
 }
 
-#: SHA-256 of the files read from the extracted folder.
-ML100K_FILES = {
-    'u.data': '06416e597f82b7342361e41163890c81036900f418ad91315590814211dca490',
-}
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """What identifies a downloadable data set.
+
+    Attributes
+    ----------
+    name : str
+        Name of the archive's top folder and stem, e.g. ``'ml-100k'`` for
+        ``ml-100k.zip`` holding ``ml-100k/``.
+    url : str
+        Official address of the zip archive.
+    archive_hash : (str, str)
+        ``(algorithm, hex digest)`` of the archive, as published (``hashlib`` names).
+    key_file : str
+        The file inside the folder that is read, e.g. ``'u.data'``.
+    key_sha256 : str or None
+        SHA-256 of ``key_file`` where known; without it the file is only checked to exist.
+    """
+
+    name: str
+    url: str
+    archive_hash: tuple
+    key_file: str
+    key_sha256: str = None
+
+
+ML100K = DatasetSpec('ml-100k', DATA_HUB['ml-100k'][0], ('sha1', DATA_HUB['ml-100k'][1]),
+                     'u.data', '06416e597f82b7342361e41163890c81036900f418ad91315590814211dca490')
 
 ENV_VAR = 'D2L_DATA_DIR'
 DEFAULT_DIR = os.path.join('..', 'data')
@@ -91,103 +124,144 @@ def _verify(path, expected, algorithm, what_to_do):
             f'The file is damaged, truncated or not the official one. {what_to_do}')
 
 
-def _verified_folder(folder):
-    """Return ``folder`` if it holds a ``u.data`` with the published checksum, else None."""
-    ratings = folder / 'u.data'
-    if not ratings.is_file():
+def _verified_folder(spec, folder):
+    """Return ``folder`` if it holds the spec's key file with the right checksum, else None."""
+    key = folder / spec.key_file
+    if not key.is_file():
         return None
-    _verify(ratings, ML100K_FILES['u.data'], 'sha256',
-            f'Delete the folder {folder} (a fresh copy is then fetched) or replace it '
-            f'with the extracted official ml-100k.zip.')
+    if spec.key_sha256:
+        _verify(key, spec.key_sha256, 'sha256',
+                f'Delete the folder {folder} (a fresh copy is then fetched) or replace it '
+                f'with the extracted official {spec.name}.zip.')
     return folder
 
 
+def _extracted(spec, archive, place):
+    """Extract a verified archive into ``place``; return the verified folder."""
+    folder = place / spec.name
+    existed = folder.exists()
+    found = _verified_folder(spec, extract_zip(archive, place) / spec.name)
+    if found is not None:
+        return found
+    if existed:  # left by an interrupted non-atomic extraction (d2l's own, say)
+        raise DataFormatError(
+            f'{folder} exists but holds no {spec.key_file}: it is an incomplete copy '
+            f'(an extraction was interrupted?). Expected the extracted {archive.name}. '
+            f'Delete {folder}; it is extracted again from {archive} next time.')
+    raise DataFormatError(f'{archive} holds no {spec.name}/{spec.key_file}: it is not the '
+                          f'official {spec.name} archive. Delete it and download {spec.url}.')
+
+
 def find_ml100k(data_dir=None, download_missing=True):
-    """Return the folder that holds a verified extracted MovieLens-100K.
+    """Return the folder that holds a verified extracted MovieLens-100K (see :func:`find_dataset`)."""
+    return find_dataset(ML100K, data_dir, download_missing)
+
+
+def find_dataset(spec, data_dir=None, download_missing=True):
+    """Return the folder that holds a verified extracted copy of a data set.
 
     Parameters
     ----------
+    spec : DatasetSpec
+        Which data set (e.g. :data:`ML100K`).
     data_dir : str or os.PathLike, optional
         The first place to look (see the module docstring for the order).
     download_missing : bool, default True
-        Download the official archive into the first place when no place has the data.
+        Download the official archive when no place has the data: into the place of the
+        first damaged archive seen (replacing it), else into the first place.
 
     Returns
     -------
     pathlib.Path
-        A folder containing ``u.data`` (and the rest of the archive when extracted here).
+        A folder containing ``spec.key_file`` (and the rest of the archive).
 
     Raises
     ------
     DataChecksumError
-        A copy is present but damaged.
+        An extracted copy is damaged (a damaged archive is looked past and, when
+        downloading is allowed, replaced by a fresh download in its place).
+    DataFormatError
+        An extracted folder is incomplete, or the archive lacks ``spec.key_file``.
     DataNotFoundError
         No place has the data and it could not be downloaded.
     """
     places = candidate_dirs(data_dir)
+    damaged = None  # the first place holding a damaged archive: a fresh one replaces it
     for place, _ in places:
-        for folder in (place / 'ml-100k', place):
-            found = _verified_folder(folder)
+        for folder in (place / spec.name, place):
+            found = _verified_folder(spec, folder)
             if found is not None:
                 return found
-        archive = place / 'ml-100k.zip'
+        archive = place / f'{spec.name}.zip'
         if archive.is_file():
             try:
-                _verify(archive, DATA_HUB['ml-100k'][1], 'sha1', '')
+                _verify(archive, spec.archive_hash[1], spec.archive_hash[0],
+                        f'Delete it, or let a fresh copy be downloaded over it.')
             except DataChecksumError:
                 if not download_missing:
                     raise
-                break  # a damaged archive is not used: fetch a fresh one below
-            return _verified_folder(extract_zip(archive, place) / 'ml-100k') or _missing(
-                places, f'{archive} holds no ml-100k/u.data')
+                damaged = damaged or place  # never used; looked past, then replaced
+                continue
+            return _extracted(spec, archive, place)
     if not download_missing:
-        return _missing(places, 'downloading was turned off')
-    target = places[0][0]
+        return _missing(spec, places, 'downloading was turned off')
+    target = damaged or places[0][0]
     try:
-        archive = download('ml-100k', target)
-    except OSError as error:  # URLError is an OSError; so are disk errors
-        return _missing(places, f'the download failed: {error}')
-    found = _verified_folder(extract_zip(archive, target) / 'ml-100k')
-    return found or _missing(places, f'{archive} holds no ml-100k/u.data')
+        archive = download(spec, target)
+    except (OSError, http.client.HTTPException) as error:  # URLError is an OSError
+        reason = f'the download failed ({type(error).__name__}: {error})'
+        if damaged is not None:
+            reason += f'; {target / f"{spec.name}.zip"} is damaged and was not used'
+        return _missing(spec, places, reason)
+    return _extracted(spec, archive, target)
 
 
-def _missing(places, reason):
-    looked = '\n'.join(f'  - {os.path.abspath(p)} ({why}): no ml-100k/u.data, u.data '
-                       f'or ml-100k.zip' for p, why in places)
-    url = DATA_HUB['ml-100k'][0]
+def _missing(spec, places, reason):
+    looked = '\n'.join(f'  - {os.path.abspath(p)} ({why}): no {spec.name}/{spec.key_file}, '
+                       f'{spec.key_file} or {spec.name}.zip' for p, why in places)
     raise DataNotFoundError(
-        f'MovieLens-100K was not found, and {reason}.\nLooked in, in order:\n{looked}\n'
-        f'To provide it: download {url} on a machine with internet access, then either '
-        f'unzip it into one of those folders, or put the zip there, or set {ENV_VAR} '
-        f'(or pass data_dir=) to the folder that holds it.')
+        f'The {spec.name} data set was not found, and {reason}.\nLooked in, in order:\n'
+        f'{looked}\nTo provide it: download {spec.url} on a machine with internet access, '
+        f'then either unzip it into one of those folders, or put the zip there, or set '
+        f'{ENV_VAR} (or pass data_dir=) to the folder that holds it.')
 
 
 def download(name, folder=DEFAULT_DIR, timeout=60):
-    """Download ``DATA_HUB[name]`` into ``folder`` and return the file's path.
+    """Download a data set's archive into ``folder`` and return the file's path.
 
-    A copy already there with the right SHA-1 is reused. The download goes to a
-    temporary file beside the target and is renamed into place only after its SHA-1
+    ``name`` is a key of :data:`DATA_HUB` (as in d2l) or a :class:`DatasetSpec`. A copy
+    already there with the published checksum is reused. The download goes to a
+    temporary file beside the target and is renamed into place only after its checksum
     matched, so an interruption never leaves a partial file under the final name.
 
     Raises
     ------
-    urllib.error.URLError
-        The address could not be reached (no network, say).
+    urllib.error.URLError, OSError, http.client.HTTPException
+        The address could not be reached, or the connection broke off (nothing is kept).
     DataChecksumError
         The downloaded bytes do not have the published SHA-1 (nothing is kept).
     """
-    url, sha1 = DATA_HUB[name]
+    if isinstance(name, DatasetSpec):
+        url, (algorithm, digest) = name.url, name.archive_hash
+    else:
+        url, digest = DATA_HUB[name]
+        algorithm = 'sha1'
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / url.rsplit('/', 1)[-1]
-    if target.is_file() and file_hash(target, 'sha1') == sha1:
+    if target.is_file() and file_hash(target, algorithm) == digest:
         return target
     print(f'Downloading {target} from {url}...')
     fd, tmp = tempfile.mkstemp(prefix=f'.{target.name}.', suffix='.part', dir=folder)
     try:
         with os.fdopen(fd, 'wb') as out, urllib.request.urlopen(url, timeout=timeout) as r:
             shutil.copyfileobj(r, out, 1 << 20)
-        _verify(tmp, sha1, 'sha1', f'The download from {url} was corrupted; try again.')
+        found = file_hash(tmp, algorithm)
+        if found != digest:
+            raise DataChecksumError(
+                f'The download of {url} into {target} is damaged or incomplete: '
+                f'{algorithm.upper()} expected {digest}, found {found}. Nothing was kept '
+                f'under {target}; try again, or download the file by hand and put it there.')
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
@@ -206,28 +280,32 @@ def extract_zip(archive, folder):
     Raises
     ------
     DataFormatError
-        The archive is not a zip file, or a member would land outside ``folder``.
+        The archive is not a zip file or a member is damaged (nothing is extracted).
+    UnsafeArchiveError
+        A member would land outside ``folder`` (a :class:`DataFormatError` too).
     """
     archive, folder = Path(archive), Path(folder)
+    if not archive.is_file():
+        raise DataNotFoundError(f'{archive}: no such archive. Expected a zip file; check '
+                                f'the path or download it again.')
     try:
         zf = zipfile.ZipFile(archive)
-    except zipfile.BadZipFile as error:
-        raise DataFormatError(f'{archive}: not a valid zip archive ({error}). Delete it; '
-                              f'a fresh copy is downloaded next time.') from None
+    except (zipfile.BadZipFile, EOFError) as error:
+        raise DataFormatError(f'{archive}: not a valid zip archive ({error}); it is empty, '
+                              f'truncated or not a zip. Delete it; a fresh copy is '
+                              f'downloaded next time.') from None
     with zf:
         for info in zf.infolist():
-            name = info.filename
-            is_link = (info.external_attr >> 16) & 0o170000 == 0o120000
-            parts = Path(name).parts
-            if is_link or name.startswith(('/', '\\')) or '..' in parts or (
-                    parts and ':' in parts[0]):
-                raise DataFormatError(
-                    f'{archive}: member {name!r} would be written outside {folder} '
-                    f'(absolute path, "..", drive or link). The archive is refused and '
-                    f'nothing was extracted; use the official archive.')
+            _check_member(archive, folder, info)
+        folder.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix='.extract-', dir=folder))
         try:
-            zf.extractall(tmp)
+            try:
+                zf.extractall(tmp)
+            except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+                raise DataFormatError(
+                    f'{archive}: a member is damaged ({error}); nothing was extracted. '
+                    f'Delete the archive and download it again.') from None
             for entry in tmp.iterdir():
                 destination = folder / entry.name
                 if destination.exists():
@@ -240,3 +318,16 @@ def extract_zip(archive, folder):
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     return folder
+
+
+def _check_member(archive, folder, info):
+    """Refuse a member that would land outside ``folder`` or is a link."""
+    name = info.filename.replace('\\', '/')
+    is_link = (info.external_attr >> 16) & 0o170000 == 0o120000
+    parts = PurePosixPath(name).parts
+    if is_link or name.startswith('/') or '..' in parts or (parts and ':' in parts[0]):
+        raise UnsafeArchiveError(
+            f'{archive}: member {info.filename!r} would be written outside {folder} '
+            f'(absolute path, "..", drive letter or link). Expected members inside the '
+            f'folder only. The archive is refused and nothing was extracted; use the '
+            f'official archive.')

@@ -1,9 +1,9 @@
 """Masked RMSE of AutoRec's reconstruction, as d2l's AutoRec ``evaluator``."""
 import numpy as onp
-from mxnet import gluon
+from mxnet import base, gluon
 
-from .devices import try_all_gpus
-from .errors import D2LExtError
+from .devices import resolve_devices
+from .errors import EmptyDataError, ShapeMismatchError
 
 __all__ = ['evaluator', 'predict', 'masked_rmse']
 
@@ -19,19 +19,49 @@ def predict(network, inter_matrix, devices=None):
         Batches of rows of the *training* interaction matrix, in order, for example
         ``gluon.data.DataLoader(train_inter_mat, batch_size=1024, shuffle=False)``.
     devices : list of mxnet.Context, optional
-        Defaults to :func:`try_all_gpus` (the CPU on a machine without GPUs).
+        Defaults to :func:`try_all_gpus` (the CPU on a machine without GPUs); an empty
+        list means the CPU with a warning, a missing GPU raises ``DeviceError`` (see
+        :func:`d2l_ext.devices.resolve_devices`).
+
+    Raises
+    ------
+    ShapeMismatchError
+        The net cannot take the batches (built for another number of columns).
+    EmptyDataError
+        ``inter_matrix`` yields no batch.
 
     Returns
     -------
     numpy.ndarray
         float32 array of shape ``(rows, n)``.
     """
-    devices = try_all_gpus() if devices is None else devices
+    devices = resolve_devices(devices)
     scores = []
     for values in inter_matrix:
         for part in gluon.utils.split_and_load(values, devices, even_split=False):
-            scores.append(network(part).asnumpy())
+            try:
+                scores.append(network(part).asnumpy())
+            except base.MXNetError as error:
+                raise shape_error(network, part, error) from None
+    if not scores:
+        raise EmptyDataError('The batches to reconstruct (test_iter) yielded nothing: '
+                             'expected the training matrix in batches of rows. Check that '
+                             'the DataLoader was built from a non-empty matrix.')
     return onp.concatenate(scores)
+
+
+def shape_error(network, batch, error):
+    """A :class:`ShapeMismatchError` for a net that failed on ``batch`` (MXNet's words kept
+    short), naming the parameter shapes the net already has."""
+    known = [f'{name} {tuple(p.shape)}' for name, p in network.collect_params().items()
+             if p.shape and all(d > 0 for d in p.shape)]
+    lines = [l for l in str(error).splitlines() if l.strip() and 'Stack trace' not in l]
+    return ShapeMismatchError(
+        f'The net cannot take a batch of shape {tuple(batch.shape)}: '
+        f'{lines[0][:300] if lines else type(error).__name__}. Parameters: '
+        f'{", ".join(known) or "not yet initialised"}. Expected a net built for '
+        f'{batch.shape[-1]} columns (e.g. AutoRec(num_hiddens, {batch.shape[-1]})): '
+        f'build the net for this matrix, or the matrix from the same num_users/num_items.')
 
 
 def masked_rmse(test_data, recons):
@@ -49,23 +79,34 @@ def masked_rmse(test_data, recons):
     float
         :math:`\\sqrt{\\sum_{(i,u) \\in O} (r_{iu} - \\hat r_{iu})^2 / |O|}` with O the
         non-zero entries of ``test_data``.
+
+    Raises
+    ------
+    ShapeMismatchError
+        The two shapes differ.
+    EmptyDataError
+        ``test_data`` has no observed entry (the RMSE would be 0/0).
     """
+    # Only the observed entries are converted to float64 (a few percent of the matrix).
     test_data = onp.asarray(test_data.asnumpy() if hasattr(test_data, 'asnumpy')
-                            else test_data, dtype=onp.float64)
-    recons = onp.asarray(recons, dtype=onp.float64)
+                            else test_data)
+    recons = onp.asarray(recons.asnumpy() if hasattr(recons, 'asnumpy') else recons)
     if test_data.shape != recons.shape:
-        raise D2LExtError(
+        raise ShapeMismatchError(
             f'The reconstruction has shape {recons.shape} but the test matrix has shape '
             f'{test_data.shape}: both must be (rows, columns) of the same interaction '
             f'matrix. Check that test_iter yields the training matrix in its original '
             f'order (shuffle=False) and that the net was built for {test_data.shape[1]} '
             f'columns.')
-    observed = test_data != 0
-    count = int(observed.sum())
+    observed = onp.nonzero(test_data)
+    count = len(observed[0])
     if count == 0:
-        raise D2LExtError('The test matrix has no observed (non-zero) entries, so the '
-                          'RMSE is undefined. Check the split: the test set is empty.')
-    error = (test_data - recons)[observed]
+        raise EmptyDataError('The test matrix has no observed (non-zero) entries, so the '
+                             'RMSE is undefined (expected at least one rating). Check the '
+                             'split: the test set is empty (test_ratio=0, or too little '
+                             'data).')
+    error = (test_data[observed].astype(onp.float64)
+             - recons[observed].astype(onp.float64))
     return float(onp.sqrt(onp.square(error).sum() / count))
 
 
@@ -84,7 +125,7 @@ def evaluator(network, inter_matrix, test_data, devices=None):
     test_data : mxnet.numpy.ndarray or numpy.ndarray
         Test interaction matrix of shape ``(num_items, num_users)``, 0 = unobserved.
     devices : list of mxnet.Context, optional
-        Defaults to :func:`try_all_gpus`.
+        Defaults to :func:`try_all_gpus` (see :func:`predict`).
 
     Returns
     -------

@@ -1,7 +1,21 @@
 """The training curves: train loss and test RMSE per epoch."""
+import io
+
 from matplotlib.figure import Figure
 
-__all__ = ['plot_history']
+__all__ = ['plot_history', 'show_figure']
+
+
+def show_figure(fig, dpi=100):
+    """Show ``fig`` once in a notebook as a PNG, whatever matplotlib backend is active.
+
+    PNG rather than SVG: SVG output embeds dates and random ids, so stored notebook
+    outputs would never compare equal (nbval skips PNG data and compares the rest).
+    """
+    from IPython.display import Image, display
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format='png', dpi=dpi)
+    display(Image(data=buffer.getvalue(), format='png'))
 
 
 def plot_history(history, title=None):

@@ -1,13 +1,17 @@
 """d2l's ``train_recsys_rating`` loop, resolving devices at call time and keeping a history."""
 import math
 import time
+import warnings
 from dataclasses import dataclass, field
 
-from mxnet import autograd, gluon
+import numpy as onp
+from mxnet import autograd, base, gluon
 
-from .devices import try_all_gpus
+from .devices import resolve_devices
+from .errors import EmptyDataError, ShapeMismatchError
 from .evaluation import evaluator as autorec_evaluator
-from .plotting import plot_history
+from .evaluation import shape_error
+from .plotting import plot_history, show_figure
 
 __all__ = ['History', 'train_recsys_rating']
 
@@ -59,6 +63,46 @@ def _in_notebook():
     return shell is not None and hasattr(shell, 'kernel')
 
 
+def _check_test_matrix(inter_mat):
+    """Refuse a test matrix with no rating before any training is done; return its
+    largest absolute rating: predicting 0 everywhere has no larger RMSE."""
+    matrix = inter_mat.asnumpy() if hasattr(inter_mat, 'asnumpy') else onp.asarray(inter_mat)
+    if matrix.ndim != 2:
+        raise ShapeMismatchError(f'inter_mat must be the test interaction matrix of shape '
+                                 f'(num_items, num_users); found shape {matrix.shape}.')
+    if not (matrix != 0).any():
+        raise EmptyDataError(f'The test matrix inter_mat {matrix.shape} has no observed '
+                             f'(non-zero) rating, so the test RMSE would be undefined. '
+                             f'Expected at least one held-out rating: check the split '
+                             f'(test_ratio > 0, enough data).')
+    return float(onp.abs(matrix).max())
+
+
+def _check_first_batch(net, loss, values, devices, inter_mat):
+    """Run the net and the loss on one example in prediction mode; raise a clear error
+    when the shapes of the net, the batch and the test matrix do not fit."""
+    one = [v[:1].as_in_context(devices[0]) if hasattr(v, 'as_in_context') else v[:1]
+           for v in values]
+    features = one[:-1] if len(one) > 1 else one
+    try:
+        out = net(*features)
+        if len(one) == 1 and out.shape != one[0].shape:  # AutoRec: output = input's shape
+            raise ShapeMismatchError(
+                f'The net maps a row of {one[0].shape[-1]} columns to {out.shape[-1]} '
+                f'columns; a reconstruction must have the input\'s width. Expected a net '
+                f'built for {one[0].shape[-1]} columns, e.g. AutoRec(num_hiddens, '
+                f'{one[0].shape[-1]}): build the net for the number of users (columns) '
+                f'of the matrix it trains on.')
+        loss(out, one[-1])
+    except base.MXNetError as error:
+        raise shape_error(net, one[0], error) from None
+    if inter_mat is not None and len(one) == 1 and inter_mat.shape[-1] != one[0].shape[-1]:
+        raise ShapeMismatchError(
+            f'The training rows have {one[0].shape[-1]} columns but the test matrix '
+            f'inter_mat has shape {tuple(inter_mat.shape)}: both must be (num_items, '
+            f'num_users) matrices built with the same num_users and num_items.')
+
+
 def train_recsys_rating(net, train_iter, test_iter, loss, trainer, num_epochs,
                         devices=None, evaluator=None, *, inter_mat=None, plot=True):
     """Train a recommender on explicit ratings and evaluate it after every epoch.
@@ -87,7 +131,8 @@ def train_recsys_rating(net, train_iter, test_iter, loss, trainer, num_epochs,
     num_epochs : int
     devices : list of mxnet.Context, optional
         Resolved when called: defaults to :func:`try_all_gpus`, the CPU when there is
-        no GPU (d2l evaluated its default once, at import).
+        no GPU (d2l evaluated its default once, at import). An empty list means the CPU
+        (with a warning); a GPU that does not exist raises :class:`DeviceError`.
     evaluator : callable, optional
         ``evaluator(net, test_iter, inter_mat, devices)`` when ``inter_mat`` is given,
         otherwise ``evaluator(net, test_iter, devices)``. Defaults to AutoRec's
@@ -104,23 +149,41 @@ def train_recsys_rating(net, train_iter, test_iter, loss, trainer, num_epochs,
         keeping what was done, when the loss or RMSE stops being finite or when it is
         interrupted (Ctrl-C, the notebook's stop button).
 
+    Raises
+    ------
+    ShapeMismatchError
+        Before the first step, when the net, the batches and ``inter_mat`` do not fit
+        (e.g. a net built for another number of users).
+    EmptyDataError
+        ``inter_mat`` has no observed rating (checked before training), or
+        ``train_iter`` yields no batch.
+    DeviceError
+        A device in ``devices`` does not exist.
+
     Notes
     -----
-    Prints d2l's two summary lines. d2l's first line divides a running sum of running
+    A test RMSE above the largest test rating (worse than predicting 0 everywhere, e.g.
+    Adam with ``lr=2`` on ML-100K: test RMSE 63 after epoch 1) gives one
+    ``RuntimeWarning`` naming the epoch; training goes on, as the loss is still finite.
+    A diverged epoch (NaN or inf) is kept in the history, so the returned history ends
+    with it and ``history.stopped`` names it. Prints d2l's two summary lines. d2l's first line divides a running sum of running
     sums by the number of examples; here it shows the last epoch's train loss as plotted.
     """
-    devices = try_all_gpus() if devices is None else list(devices)
+    devices = resolve_devices(devices)
     if evaluator is None:
         if inter_mat is None:
             raise TypeError('train_recsys_rating needs an evaluator, or inter_mat= for '
                             "AutoRec's default evaluator.")
         evaluator = autorec_evaluator
+    ceiling = _check_test_matrix(inter_mat) if inter_mat is not None else math.inf
     history, examples, train_seconds = History(), 0, 0.0
     try:
         for epoch in range(1, num_epochs + 1):
-            start, total, batches = time.perf_counter(), 0.0, 0
+            start, batch_means, batches = time.perf_counter(), [], 0
             for values in train_iter:
                 values = values if isinstance(values, (list, tuple)) else [values]
+                if epoch == 1 and batches == 0:  # before the first step: do shapes fit?
+                    _check_first_batch(net, loss, values, devices, inter_mat)
                 input_data = [gluon.utils.split_and_load(v, devices) for v in values]
                 train_feat = input_data[:-1] if len(values) > 1 else input_data
                 train_label = input_data[-1]
@@ -129,10 +192,17 @@ def train_recsys_rating(net, train_iter, test_iter, loss, trainer, num_epochs,
                     ls = [loss(p, s) for p, s in zip(preds, train_label)]
                 for l in ls:
                     l.backward()
-                total += sum(l.asnumpy() for l in ls).mean() / len(devices)
+                # Kept on the device: one copy to NumPy per epoch, not a sync per batch.
+                batch_means.append([l.mean() for l in ls])
                 batches += 1
                 trainer.step(values[0].shape[0])
                 examples += values[0].shape[0]
+            if batches == 0:
+                raise EmptyDataError(f'train_iter yielded no batch in epoch {epoch}: '
+                                     f'expected batches of training rows. Check that it '
+                                     f'was built from a non-empty matrix (and is not a '
+                                     f'generator already used up).')
+            total = sum(sum(float(m) for m in means) for means in batch_means) / len(devices)
             train_seconds += time.perf_counter() - start
             if inter_mat is not None:
                 test_rmse = evaluator(net, test_iter, inter_mat, devices)
@@ -142,22 +212,28 @@ def train_recsys_rating(net, train_iter, test_iter, loss, trainer, num_epochs,
             history.train_loss.append(float(total / max(batches, 1)))
             history.test_rmse.append(float(test_rmse))
             history.seconds.append(time.perf_counter() - start)
+            if math.isfinite(test_rmse) and test_rmse > ceiling:
+                warnings.warn(f'Test RMSE {test_rmse:.3f} at epoch {epoch} is worse than '
+                              f'predicting 0 for every rating (at most {ceiling:.3f}): '
+                              f'training is diverging or unstable; lower the learning '
+                              f'rate (now {trainer.learning_rate}).', RuntimeWarning,
+                              stacklevel=2)
+                ceiling = math.inf  # warn once
             if not (math.isfinite(history.train_loss[-1]) and math.isfinite(test_rmse)):
-                history.stopped = (f'diverged at epoch {epoch}: train loss '
-                                   f'{history.train_loss[-1]}, test RMSE {test_rmse}. '
-                                   f'Lower the learning rate (now '
-                                   f'{trainer.learning_rate}) and train again.')
+                history.stopped = (f'diverged at epoch {epoch} (train loss '
+                                   f'{history.train_loss[-1]}, test RMSE {test_rmse}); '
+                                   f'lower the learning rate (now '
+                                   f'{trainer.learning_rate}) and train again')
                 break
     except KeyboardInterrupt:
         history.stopped = f'interrupted during epoch {len(history.epoch) + 1}'
     if history.stopped:
-        print(f'Training stopped: {history.stopped}; '
-              f'returning the {len(history.epoch)} completed epochs.')
+        print(f'Training stopped: {history.stopped}. '
+              f'Returning the history of {len(history.epoch)} epochs.')
     if history.epoch:
         print(f'train loss {history.train_loss[-1]:.3f}, '
               f'test RMSE {history.test_rmse[-1]:.3f}')
         print(f'{examples / max(train_seconds, 1e-9):.1f} examples/sec on {devices}')
         if plot and _in_notebook():
-            from IPython.display import display
-            display(plot_history(history))
+            show_figure(plot_history(history))
     return history
