@@ -22,7 +22,7 @@ from mxnet import autograd, gluon, np
 from mxnet.gluon import nn
 
 from .devices import try_all_gpus
-from .errors import D2LExtError
+from .errors import EmptyDataError, InvalidArgumentError, ShapeMismatchError
 from .experiment import FitResult, rmse_of
 from .reproducibility import set_seed
 
@@ -32,12 +32,13 @@ __all__ = ['global_mean', 'BiasBaseline', 'fit_bias', 'MF', 'mf_reconstruction',
 def _observed(train):
     """Row (item) indices, column (user) indices and ratings of the non-zero entries."""
     if train.ndim != 2:
-        raise D2LExtError(f'Expected an interaction matrix of shape (num_items, num_users); '
+        raise ShapeMismatchError(f'Expected an interaction matrix of shape '
+                                 f'(num_items, num_users); '
                           f'found an array of shape {train.shape}. Build it with '
                           f'd2l_ext.experiment.interaction_matrix.')
     items, users = onp.nonzero(train)
     if items.size == 0:
-        raise D2LExtError('The training matrix has no observed (non-zero) rating: nothing '
+        raise EmptyDataError('The training matrix has no observed (non-zero) rating: nothing '
                           'to fit. Check the split.')
     return items, users, train[items, users].astype(onp.float64)
 
@@ -103,8 +104,8 @@ def fit_bias(train, reg_item=10.0, reg_user=10.0, num_iters=10):
     BiasBaseline
     """
     if reg_item < 0 or reg_user < 0:
-        raise D2LExtError(f'reg_item and reg_user must be >= 0; found {reg_item}, '
-                          f'{reg_user}.')
+        raise InvalidArgumentError(f'reg_item and reg_user must be >= 0; found {reg_item}, '
+                                   f'{reg_user}. Use 0 for no shrinkage.')
     items, users, ratings = _observed(train)
     num_items, num_users = train.shape
     mu = ratings.mean()
@@ -206,11 +207,12 @@ def fit_mf(train, evals=None, *, num_factors=30, lr=0.002, wd=1e-5, num_epochs=2
     evals = dict(evals or {})
     for name, matrix in evals.items():
         if matrix.shape != train.shape:
-            raise D2LExtError(f'evals[{name!r}] has shape {matrix.shape}, the training '
+            raise ShapeMismatchError(f'evals[{name!r}] has shape {matrix.shape}, the training '
                               f'matrix {train.shape}: build both with the same '
                               f'num_users and num_items.')
     if select_on is not None and select_on not in evals:
-        raise D2LExtError(f'select_on={select_on!r} is not one of evals: {list(evals)}.')
+        raise InvalidArgumentError(f'select_on={select_on!r} is not one of evals: '
+                                   f'{list(evals)}. Pass a validation matrix in evals.')
     items, users, ratings = _observed(train)
     num_items, num_users = train.shape
     device = (try_all_gpus() if devices is None else devices)[0]

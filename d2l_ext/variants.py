@@ -11,7 +11,7 @@ chapter's AutoRec, parameter for parameter.
 from mxnet import autograd, np, npx
 from mxnet.gluon import nn
 
-from .errors import D2LExtError
+from .errors import InvalidArgumentError
 
 __all__ = ['ACTIVATIONS', 'AutoRecVariant']
 
@@ -21,7 +21,7 @@ ACTIVATIONS = ('identity', 'sigmoid', 'tanh', 'relu')
 
 def _check_activation(name, where):
     if name not in ACTIVATIONS:
-        raise D2LExtError(f'{where} must be one of {ACTIVATIONS}; found {name!r}.')
+        raise InvalidArgumentError(f'{where} must be one of {ACTIVATIONS}; found {name!r}.')
     return None if name == 'identity' else name
 
 
@@ -67,12 +67,12 @@ class AutoRecVariant(nn.Block):
         super().__init__()
         widths = (num_hiddens,) if isinstance(num_hiddens, int) else tuple(num_hiddens)
         if not widths or any(int(w) < 1 for w in widths):
-            raise D2LExtError(f'num_hiddens must be a positive int or a non-empty sequence '
-                              f'of them, e.g. 500 or (500, 250, 500); found {num_hiddens!r}.')
+            raise InvalidArgumentError(f'num_hiddens must be a positive int or a non-empty '
+                                       f'sequence of them, e.g. 500 or (500, 250, 500); found {num_hiddens!r}.')
         low, high = rating_range
         if not high > low:
-            raise D2LExtError(f'rating_range must be (low, high) with high > low; found '
-                              f'{rating_range!r}.')
+            raise InvalidArgumentError(f'rating_range must be (low, high) with high > low, '
+                                       f'e.g. (1, 5); found {rating_range!r}.')
         enc = _check_activation(encoder_activation, 'encoder_activation')
         self.decoder_activation = decoder_activation
         _check_activation(decoder_activation, 'decoder_activation')

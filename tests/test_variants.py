@@ -4,7 +4,7 @@ import pytest
 from mxnet import autograd, np, npx
 
 from d2l_ext import AutoRec
-from d2l_ext.errors import D2LExtError
+from d2l_ext.errors import InvalidArgumentError
 from d2l_ext.experiment import fit_autorec
 from d2l_ext.variants import AutoRecVariant
 
@@ -22,7 +22,8 @@ def test_default_variant_is_the_chapters_autorec():
     a = fit_autorec(train, {'val': train}, num_hiddens=8, num_epochs=3, seed=1)
     b = fit_autorec(train, {'val': train}, num_epochs=3, seed=1,
                     net=AutoRecVariant(train.shape[1], num_hiddens=8))
-    onp.testing.assert_array_equal(a.history.val_rmse.to_numpy(), b.history.val_rmse.to_numpy())
+    onp.testing.assert_array_equal(a.history.val_rmse.to_numpy(),
+                                   b.history.val_rmse.to_numpy())
     assert [p.shape for p in a.net.collect_params().values()] == \
         [p.shape for p in b.net.collect_params().values()]
 
@@ -64,11 +65,11 @@ def test_variants_train_with_fit_autorec():
 
 
 def test_rejects_bad_arguments():
-    with pytest.raises(D2LExtError, match='encoder_activation'):
+    with pytest.raises(InvalidArgumentError, match='encoder_activation'):
         AutoRecVariant(5, 4, encoder_activation='softmax')
-    with pytest.raises(D2LExtError, match='decoder_activation'):
+    with pytest.raises(InvalidArgumentError, match='decoder_activation'):
         AutoRecVariant(5, 4, decoder_activation='elu')
-    with pytest.raises(D2LExtError, match='num_hiddens'):
+    with pytest.raises(InvalidArgumentError, match='num_hiddens'):
         AutoRecVariant(5, ())
-    with pytest.raises(D2LExtError, match='rating_range'):
+    with pytest.raises(InvalidArgumentError, match='rating_range'):
         AutoRecVariant(5, 4, rating_range=(5, 1))
