@@ -68,7 +68,8 @@ class AutoRecVariant(nn.Block):
         widths = (num_hiddens,) if isinstance(num_hiddens, int) else tuple(num_hiddens)
         if not widths or any(int(w) < 1 for w in widths):
             raise InvalidArgumentError(f'num_hiddens must be a positive int or a non-empty '
-                                       f'sequence of them, e.g. 500 or (500, 250, 500); found {num_hiddens!r}.')
+                                       f'sequence of them, e.g. 500 or (500, 250, 500); '
+                                       f'found {num_hiddens!r}.')
         low, high = rating_range
         if not high > low:
             raise InvalidArgumentError(f'rating_range must be (low, high) with high > low, '
