@@ -1,0 +1,101 @@
+"""AutoRec variants for the chapter's exercises: other activations, deeper networks.
+
+:class:`AutoRecVariant` generalises :class:`d2l_ext.AutoRec` in the two directions the
+exercises ask about, and trains exactly like it (it masks its own output with
+``sign(input)`` while training), so it plugs into
+``d2l_ext.experiment.fit_autorec(train, net=AutoRecVariant(...))``.
+
+With the defaults (one hidden layer, sigmoid encoder, identity decoder) it is the
+chapter's AutoRec, parameter for parameter.
+"""
+from mxnet import autograd, np, npx
+from mxnet.gluon import nn
+
+from .errors import InvalidArgumentError
+
+__all__ = ['ACTIVATIONS', 'AutoRecVariant']
+
+#: Activation names accepted for the encoder and the decoder.
+ACTIVATIONS = ('identity', 'sigmoid', 'tanh', 'relu')
+
+
+def _check_activation(name, where):
+    if name not in ACTIVATIONS:
+        raise InvalidArgumentError(f'{where} must be one of {ACTIVATIONS}; found {name!r}.')
+    return None if name == 'identity' else name
+
+
+class AutoRecVariant(nn.Block):
+    """AutoRec with a configurable encoder depth and encoder/decoder activations.
+
+    .. math:: h(\\mathbf{r}) = f(\\mathbf{W}\\, g_k(\\dots g_1(\\mathbf{V}_1\\mathbf{r}
+              + \\mu_1) \\dots) + b)
+
+    Sedhain et al. (WWW 2015) use one hidden layer, :math:`g` = sigmoid and :math:`f` =
+    identity; their Table 1 compares the identity and sigmoid for both.
+
+    Parameters
+    ----------
+    num_users : int
+        Length of an input row and of the output row (the number of items for
+        user-based AutoRec).
+    num_hiddens : int or sequence of int, default 500
+        Widths of the hidden layers, e.g. ``500`` (the chapter) or ``(500, 250, 500)``.
+    encoder_activation : str, default 'sigmoid'
+        :math:`g`, applied after every hidden layer; one of :data:`ACTIVATIONS`.
+    decoder_activation : str, default 'identity'
+        :math:`f`, applied to the output layer; one of :data:`ACTIVATIONS`.
+    dropout : float, default 0.05
+        Dropout rate on the last hidden layer (where the chapter's AutoRec has it).
+    rating_range : (float, float), default (1, 5)
+        A bounded decoder cannot output ratings 1..5 by itself: a sigmoid output
+        :math:`s \\in (0, 1)` is mapped to ``low + (high - low) * s``, a tanh output
+        :math:`t \\in (-1, 1)` to ``low + (high - low) * (t + 1) / 2``. Unused for the
+        identity and relu decoders.
+
+    Notes
+    -----
+    Input: float32 array of shape ``(batch_size, num_users)``, 0 = unobserved.
+    Output: the reconstruction, same shape. While training (inside
+    ``autograd.record()``) the output is multiplied by ``sign(input)``, so unobserved
+    entries add neither loss nor gradient; in prediction mode the full reconstruction is
+    returned.
+    """
+
+    def __init__(self, num_users, num_hiddens=500, encoder_activation='sigmoid',
+                 decoder_activation='identity', dropout=0.05, rating_range=(1, 5)):
+        super().__init__()
+        widths = (num_hiddens,) if isinstance(num_hiddens, int) else tuple(num_hiddens)
+        if not widths or any(int(w) < 1 for w in widths):
+            raise InvalidArgumentError(f'num_hiddens must be a positive int or a non-empty '
+                                       f'sequence of them, e.g. 500 or (500, 250, 500); '
+                                       f'found {num_hiddens!r}.')
+        low, high = rating_range
+        if not high > low:
+            raise InvalidArgumentError(f'rating_range must be (low, high) with high > low, '
+                                       f'e.g. (1, 5); found {rating_range!r}.')
+        enc = _check_activation(encoder_activation, 'encoder_activation')
+        self.decoder_activation = decoder_activation
+        _check_activation(decoder_activation, 'decoder_activation')
+        self.rating_range = (float(low), float(high))
+        self.num_hiddens = widths
+        # Registered first, as in AutoRec: one hidden layer gives the same parameter order.
+        self.encoder = nn.Sequential()
+        for width in widths:
+            self.encoder.add(nn.Dense(int(width), activation=enc, use_bias=True))
+        self.decoder = nn.Dense(num_users, use_bias=True)
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, input):
+        hidden = self.dropout(self.encoder(input))
+        pred = self.decoder(hidden)
+        low, high = self.rating_range
+        if self.decoder_activation == 'sigmoid':
+            pred = low + (high - low) * npx.sigmoid(pred)
+        elif self.decoder_activation == 'tanh':
+            pred = low + (high - low) * (np.tanh(pred) + 1) / 2
+        elif self.decoder_activation == 'relu':
+            pred = npx.relu(pred)
+        if autograd.is_training():  # Mask the gradient during training
+            return pred * np.sign(input)
+        return pred

@@ -1,0 +1,75 @@
+"""AutoRecVariant: the chapter's AutoRec by default, and the exercises' variations."""
+import numpy as onp
+import pytest
+from mxnet import autograd, np, npx
+
+from d2l_ext import AutoRec
+from d2l_ext.errors import InvalidArgumentError
+from d2l_ext.experiment import fit_autorec
+from d2l_ext.variants import AutoRecVariant
+
+npx.set_np()
+
+
+def ratings(rows=30, cols=12, seed=0):
+    rng = onp.random.default_rng(seed)
+    values = rng.integers(1, 6, (rows, cols)).astype(onp.float32)
+    return onp.where(rng.uniform(size=values.shape) < 0.5, values, 0).astype(onp.float32)
+
+
+def test_default_variant_is_the_chapters_autorec():
+    train = ratings()
+    a = fit_autorec(train, {'val': train}, num_hiddens=8, num_epochs=3, seed=1)
+    b = fit_autorec(train, {'val': train}, num_epochs=3, seed=1,
+                    net=AutoRecVariant(train.shape[1], num_hiddens=8))
+    onp.testing.assert_array_equal(a.history.val_rmse.to_numpy(),
+                                   b.history.val_rmse.to_numpy())
+    assert [p.shape for p in a.net.collect_params().values()] == \
+        [p.shape for p in b.net.collect_params().values()]
+
+
+@pytest.mark.parametrize('hiddens, enc, dec', [(8, 'identity', 'identity'),
+                                               ((8, 4, 8), 'sigmoid', 'identity'),
+                                               (8, 'relu', 'sigmoid'), (8, 'tanh', 'tanh')])
+def test_shapes_and_mask_while_training(hiddens, enc, dec):
+    x = np.array(ratings(5, 12))
+    net = AutoRecVariant(12, hiddens, enc, dec, dropout=0.0)
+    net.initialize()
+    assert net(x).shape == (5, 12)
+    with autograd.record():
+        out = net(x)
+    onp.testing.assert_array_equal(out.asnumpy()[x.asnumpy() == 0], 0)
+    assert len(net.encoder) == (1 if isinstance(hiddens, int) else len(hiddens))
+
+
+@pytest.mark.parametrize('dec', ['sigmoid', 'tanh'])
+def test_bounded_decoder_spans_the_rating_range(dec):
+    net = AutoRecVariant(6, 4, 'identity', dec, dropout=0.0, rating_range=(1, 5))
+    net.initialize()
+    net.decoder.bias.set_data(np.array([-50, -1, 0, 1, 50, 0], dtype='float32'))
+    net.decoder.weight.set_data(np.zeros((6, 4)))
+    out = net(np.ones((1, 6))).asnumpy()[0]
+    assert out[0] == pytest.approx(1, abs=1e-4) and out[4] == pytest.approx(5, abs=1e-4)
+    assert out[2] == pytest.approx(3, abs=1e-5)
+    assert onp.all(onp.diff(out[:5]) > 0)
+
+
+def test_variants_train_with_fit_autorec():
+    train = ratings(40, 12, seed=2)
+    deep = fit_autorec(train, num_epochs=30, lr=0.01, seed=0,
+                       net=AutoRecVariant(12, (16, 8, 16), dropout=0.0))
+    assert deep.history.train_rmse.iloc[-1] < deep.history.train_rmse.iloc[0]
+    sig = fit_autorec(train, num_epochs=30, lr=0.01, seed=0,
+                      net=AutoRecVariant(12, 16, 'sigmoid', 'sigmoid', dropout=0.0))
+    assert sig.history.train_rmse.iloc[-1] < sig.history.train_rmse.iloc[0]
+
+
+def test_rejects_bad_arguments():
+    with pytest.raises(InvalidArgumentError, match='encoder_activation'):
+        AutoRecVariant(5, 4, encoder_activation='softmax')
+    with pytest.raises(InvalidArgumentError, match='decoder_activation'):
+        AutoRecVariant(5, 4, decoder_activation='elu')
+    with pytest.raises(InvalidArgumentError, match='num_hiddens'):
+        AutoRecVariant(5, ())
+    with pytest.raises(InvalidArgumentError, match='rating_range'):
+        AutoRecVariant(5, 4, rating_range=(5, 1))
