@@ -12,18 +12,16 @@ and returns a full reconstruction of that shape, so all of them are scored by th
   Volinsky, 2009): user/item embeddings plus biases, ``gluon.loss.L2Loss``, Adam, with the
   book's settings (30 factors, lr 0.002, wd 1e-5, batch size 512) as defaults.
 """
-import time
 from dataclasses import dataclass
 
 import mxnet as mx
 import numpy as onp
-import pandas as pd
 from mxnet import autograd, gluon, np
 from mxnet.gluon import nn
 
-from .devices import try_all_gpus
+from .devices import resolve_devices
 from .errors import EmptyDataError, InvalidArgumentError, ShapeMismatchError
-from .experiment import FitResult, rmse_of
+from .experiment import check_evals, run_epochs
 from .reproducibility import set_seed
 
 __all__ = ['global_mean', 'BiasBaseline', 'fit_bias', 'MF', 'mf_reconstruction', 'fit_mf']
@@ -204,18 +202,10 @@ def fit_mf(train, evals=None, *, num_factors=30, lr=0.002, wd=1e-5, num_epochs=2
         ``<name>_rmse`` per evaluation matrix and ``seconds`` per epoch; ``net`` is the
         :class:`MF`.
     """
-    evals = dict(evals or {})
-    for name, matrix in evals.items():
-        if matrix.shape != train.shape:
-            raise ShapeMismatchError(f'evals[{name!r}] has shape {matrix.shape}, the training '
-                              f'matrix {train.shape}: build both with the same '
-                              f'num_users and num_items.')
-    if select_on is not None and select_on not in evals:
-        raise InvalidArgumentError(f'select_on={select_on!r} is not one of evals: '
-                                   f'{list(evals)}. Pass a validation matrix in evals.')
+    evals = check_evals(train, evals, select_on)
     items, users, ratings = _observed(train)
     num_items, num_users = train.shape
-    device = (try_all_gpus() if devices is None else devices)[0]
+    device = resolve_devices(devices)[0]
     if seed is not None:
         set_seed(seed)
     net = MF(num_factors, num_users, num_items)
@@ -227,10 +217,9 @@ def fit_mf(train, evals=None, *, num_factors=30, lr=0.002, wd=1e-5, num_epochs=2
     i_nd = np.array(items, ctx=device, dtype='int64')
     r_nd = np.array(ratings, ctx=device, dtype='float32')
     rng = onp.random.default_rng(seed)
-    records, best, best_params, since_best = [], None, None, 0
-    for epoch in range(1, num_epochs + 1):
-        start, losses = time.perf_counter(), []
-        order = rng.permutation(ratings.size)
+
+    def train_epoch():
+        losses, order = [], rng.permutation(ratings.size)
         for begin in range(0, ratings.size, batch_size):
             index = np.array(order[begin:begin + batch_size], ctx=device, dtype='int64')
             u, i, r = u_nd[index], i_nd[index], r_nd[index]
@@ -239,31 +228,9 @@ def fit_mf(train, evals=None, *, num_factors=30, lr=0.002, wd=1e-5, num_epochs=2
             l.backward()
             trainer.step(r.shape[0])
             losses.append(l.sum())
-        recons = mf_reconstruction(net)
-        row = {'train_loss': float(sum(losses)) / ratings.size,
-               'train_rmse': rmse_of(train, recons, clip=clip)}
-        for name, matrix in evals.items():
-            row[f'{name}_rmse'] = rmse_of(matrix, recons, train, clip, default_rating)
-        row['seconds'] = time.perf_counter() - start
-        records.append(row)
-        if progress is not None:
-            progress(epoch, row)
-        if not onp.isfinite(row['train_loss']):
-            break
-        if select_on is not None:
-            score = row[f'{select_on}_rmse']
-            if best is None or score < records[best - 1][f'{select_on}_rmse']:
-                best, since_best = epoch, 0
-                if restore_best:
-                    best_params = {k: v.data().copy()
-                                   for k, v in net.collect_params().items()}
-            else:
-                since_best += 1
-                if patience is not None and since_best >= patience:
-                    break
-    if restore_best and best_params is not None:
-        for k, v in net.collect_params().items():
-            v.set_data(best_params[k])
-    history = pd.DataFrame(records, index=pd.Index(range(1, len(records) + 1),
-                                                   name='epoch'))
-    return FitResult(history=history, net=net, best_epoch=best)
+        return float(sum(losses)) / ratings.size
+
+    return run_epochs(net, train_epoch, lambda: mf_reconstruction(net), train, evals,
+                      num_epochs, clip=clip, default_rating=default_rating,
+                      select_on=select_on, patience=patience, restore_best=restore_best,
+                      progress=progress)

@@ -196,7 +196,7 @@ def find_dataset(spec, data_dir=None, download_missing=True):
         if archive.is_file():
             try:
                 _verify(archive, spec.archive_hash[1], spec.archive_hash[0],
-                        f'Delete it, or let a fresh copy be downloaded over it.')
+                        'Delete it, or let a fresh copy be downloaded over it.')
             except DataChecksumError:
                 if not download_missing:
                     raise

@@ -17,12 +17,13 @@ import numpy as onp
 import pandas as pd
 from mxnet import autograd, gluon, np
 
-from .devices import try_all_gpus
-from .errors import D2LExtError
+from .devices import resolve_devices
+from .errors import InvalidArgumentError, ShapeMismatchError
 from .model import AutoRec
 from .reproducibility import set_seed
 
-__all__ = ['interaction_matrix', 'rmse_of', 'FitResult', 'fit_autorec']
+__all__ = ['interaction_matrix', 'rmse_of', 'FitResult', 'check_evals', 'run_epochs',
+           'fit_autorec']
 
 
 def interaction_matrix(data, num_users, num_items, variant='item'):
@@ -113,81 +114,62 @@ class FitResult:
         return float(self.history.loc[epoch, column])
 
 
-def fit_autorec(train, evals=None, *, num_hiddens=500, dropout=0.05, lr=0.002, wd=1e-5,
-                num_epochs=25, batch_size=256, sigma=0.01, optimizer='adam', seed=None,
-                net=None, devices=None, clip=None, default_rating=None, select_on=None,
-                patience=None, restore_best=False, progress=None):
-    """Train AutoRec on one interaction matrix and evaluate it after every epoch.
+def check_evals(train, evals, select_on):
+    """Check that every evaluation matrix fits the training matrix; return them as a dict.
 
-    The model, loss and optimiser are the chapter's: :class:`AutoRec` (or ``net``),
-    ``gluon.loss.L2Loss`` on the masked output, Adam with weight decay ``wd``,
-    ``Normal(sigma)`` initialisation. Each epoch visits every row once in a new random
-    order (the last batch may be smaller), then reconstructs all rows from ``train``.
+    Raises
+    ------
+    ShapeMismatchError
+        An evaluation matrix has another shape than ``train``.
+    InvalidArgumentError
+        ``select_on`` names no evaluation matrix.
+    """
+    evals = dict(evals or {})
+    for name, matrix in evals.items():
+        if matrix.shape != train.shape:
+            raise ShapeMismatchError(f'evals[{name!r}] has shape {matrix.shape}, the training '
+                                     f'matrix {train.shape}: build both from the same '
+                                     f'num_users, num_items and variant.')
+    if select_on is not None and select_on not in evals:
+        raise InvalidArgumentError(f'select_on={select_on!r} is not one of evals: '
+                                   f'{list(evals)}. Pass a validation matrix in evals.')
+    return evals
+
+
+def run_epochs(net, train_epoch, reconstruct, train, evals, num_epochs, *, clip=None,
+               default_rating=None, select_on=None, patience=None, restore_best=False,
+               progress=None):
+    """The epoch loop shared by :func:`fit_autorec` and :func:`d2l_ext.baselines.fit_mf`.
+
+    Each epoch calls ``train_epoch()`` (one pass over the training data, returning the
+    mean training loss), then ``reconstruct()`` (the full prediction, a NumPy array of
+    ``train``'s shape) and scores it on ``train`` and on every matrix of ``evals``.
 
     Parameters
     ----------
+    net : mxnet.gluon.Block
+        The model being trained (its parameters are saved and restored for
+        ``restore_best``).
+    train_epoch, reconstruct : callable
+        See above.
     train : numpy.ndarray of shape (rows, cols)
-        Training ratings, 0 = unobserved (see :func:`interaction_matrix`).
-    evals : dict of str to numpy.ndarray, optional
-        Held-out matrices of the same shape, e.g. ``{'val': ..., 'test': ...}``.
-    num_hiddens, dropout, lr, wd, num_epochs, batch_size, sigma, optimizer
-        Hyperparameters; the defaults are the chapter's.
-    seed : int, optional
-        Seeds Python, NumPy and MXNet before initialisation (see :func:`set_seed`).
-    net : mxnet.gluon.Block, optional
-        A custom network mapping ``(batch, cols)`` to ``(batch, cols)`` that masks its own
-        output while training, as :class:`AutoRec` does. It is initialised here.
-    devices : list of mxnet.Context, optional
-        Only the first is used; defaults to :func:`try_all_gpus`.
-    clip, default_rating
-        Post-processing for the evaluation RMSEs, see :func:`rmse_of`.
-    select_on : str, optional
-        Name in ``evals`` whose RMSE picks ``best_epoch`` (use a validation matrix,
-        never the test matrix).
-    patience : int, optional
-        With ``select_on``: stop after this many epochs without a new best.
-    restore_best : bool, default False
-        With ``select_on``: leave the best epoch's parameters in the returned net.
-    progress : callable, optional
-        Called as ``progress(epoch, row)`` after each epoch with that epoch's values.
+        Training ratings, 0 = unobserved.
+    evals : dict of str to numpy.ndarray
+        Checked held-out matrices (see :func:`check_evals`).
+    num_epochs : int
+    clip, default_rating, select_on, patience, restore_best, progress
+        As in :func:`fit_autorec`.
 
     Returns
     -------
     FitResult
     """
-    evals = dict(evals or {})
-    for name, matrix in evals.items():
-        if matrix.shape != train.shape:
-            raise D2LExtError(f'evals[{name!r}] has shape {matrix.shape}, the training '
-                              f'matrix {train.shape}: build both from the same '
-                              f'num_users, num_items and variant.')
-    if select_on is not None and select_on not in evals:
-        raise D2LExtError(f'select_on={select_on!r} is not one of evals: {list(evals)}.')
-    device = (try_all_gpus() if devices is None else devices)[0]
-    if seed is not None:
-        set_seed(seed)
-    net = AutoRec(num_hiddens, train.shape[1], dropout) if net is None else net
-    net.initialize(init=mx.init.Normal(sigma), ctx=device, force_reinit=True)
-    trainer = gluon.Trainer(net.collect_params(), optimizer,
-                            {'learning_rate': lr, 'wd': wd})
-    loss = gluon.loss.L2Loss()
-    train_nd = np.array(train, ctx=device)
-    rows, rng = train.shape[0], onp.random.default_rng(seed)
     records, best, best_params, since_best = [], None, None, 0
     for epoch in range(1, num_epochs + 1):
-        start, losses = time.perf_counter(), []
-        order = rng.permutation(rows)
-        for begin in range(0, rows, batch_size):
-            index = np.array(order[begin:begin + batch_size], ctx=device, dtype='int64')
-            X = train_nd[index]
-            with autograd.record():
-                l = loss(net(X), X)
-            l.backward()
-            trainer.step(X.shape[0])
-            losses.append(l.sum())
-        recons = net(train_nd).asnumpy()
-        row = {'train_loss': float(sum(losses)) / rows,
-               'train_rmse': rmse_of(train, recons, clip=clip)}
+        start = time.perf_counter()
+        train_loss = train_epoch()
+        recons = reconstruct()
+        row = {'train_loss': train_loss, 'train_rmse': rmse_of(train, recons, clip=clip)}
         for name, matrix in evals.items():
             row[f'{name}_rmse'] = rmse_of(matrix, recons, train, clip, default_rating)
         row['seconds'] = time.perf_counter() - start
@@ -213,3 +195,75 @@ def fit_autorec(train, evals=None, *, num_hiddens=500, dropout=0.05, lr=0.002, w
     history = pd.DataFrame(records, index=pd.Index(range(1, len(records) + 1),
                                                    name='epoch'))
     return FitResult(history=history, net=net, best_epoch=best)
+
+
+def fit_autorec(train, evals=None, *, num_hiddens=500, dropout=0.05, lr=0.002, wd=1e-5,
+                num_epochs=25, batch_size=256, sigma=0.01, optimizer='adam', seed=None,
+                net=None, devices=None, clip=None, default_rating=None, select_on=None,
+                patience=None, restore_best=False, progress=None):
+    """Train AutoRec on one interaction matrix and evaluate it after every epoch.
+
+    The model, loss and optimiser are the chapter's: :class:`AutoRec` (or ``net``),
+    ``gluon.loss.L2Loss`` on the masked output, Adam with weight decay ``wd``,
+    ``Normal(sigma)`` initialisation. Each epoch visits every row once in a new random
+    order (the last batch may be smaller), then reconstructs all rows from ``train``.
+
+    Parameters
+    ----------
+    train : numpy.ndarray of shape (rows, cols)
+        Training ratings, 0 = unobserved (see :func:`interaction_matrix`).
+    evals : dict of str to numpy.ndarray, optional
+        Held-out matrices of the same shape, e.g. ``{'val': ..., 'test': ...}``.
+    num_hiddens, dropout, lr, wd, num_epochs, batch_size, sigma, optimizer
+        Hyperparameters; the defaults are the chapter's.
+    seed : int, optional
+        Seeds Python, NumPy and MXNet before initialisation (see :func:`set_seed`).
+    net : mxnet.gluon.Block, optional
+        A custom network mapping ``(batch, cols)`` to ``(batch, cols)`` that masks its own
+        output while training, as :class:`AutoRec` does. It is initialised here.
+    devices : list of mxnet.Context, optional
+        Only the first is used; defaults to :func:`d2l_ext.try_all_gpus`.
+    clip, default_rating
+        Post-processing for the evaluation RMSEs, see :func:`rmse_of`.
+    select_on : str, optional
+        Name in ``evals`` whose RMSE picks ``best_epoch`` (use a validation matrix,
+        never the test matrix).
+    patience : int, optional
+        With ``select_on``: stop after this many epochs without a new best.
+    restore_best : bool, default False
+        With ``select_on``: leave the best epoch's parameters in the returned net.
+    progress : callable, optional
+        Called as ``progress(epoch, row)`` after each epoch with that epoch's values.
+
+    Returns
+    -------
+    FitResult
+    """
+    evals = check_evals(train, evals, select_on)
+    device = resolve_devices(devices)[0]
+    if seed is not None:
+        set_seed(seed)
+    net = AutoRec(num_hiddens, train.shape[1], dropout) if net is None else net
+    net.initialize(init=mx.init.Normal(sigma), ctx=device, force_reinit=True)
+    trainer = gluon.Trainer(net.collect_params(), optimizer,
+                            {'learning_rate': lr, 'wd': wd})
+    loss = gluon.loss.L2Loss()
+    train_nd = np.array(train, ctx=device)
+    rows, rng = train.shape[0], onp.random.default_rng(seed)
+
+    def train_epoch():
+        losses, order = [], rng.permutation(rows)
+        for begin in range(0, rows, batch_size):
+            index = np.array(order[begin:begin + batch_size], ctx=device, dtype='int64')
+            X = train_nd[index]
+            with autograd.record():
+                l = loss(net(X), X)
+            l.backward()
+            trainer.step(X.shape[0])
+            losses.append(l.sum())
+        return float(sum(losses)) / rows
+
+    return run_epochs(net, train_epoch, lambda: net(train_nd).asnumpy(), train, evals,
+                      num_epochs, clip=clip, default_rating=default_rating,
+                      select_on=select_on, patience=patience, restore_best=restore_best,
+                      progress=progress)

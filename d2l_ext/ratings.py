@@ -16,7 +16,6 @@ matrix) or, with other gaps, put ratings in the wrong column. :func:`remap_ids` 
 sorted distinct ids to ``1..n`` and returns the mapping, so results can be reported with
 the original ids. Ids that already run ``1..n`` map to themselves (MovieLens-100K does).
 """
-import io
 import os
 from dataclasses import dataclass
 
@@ -80,7 +79,7 @@ def remap_ids(data):
         The original id of each new id.
     """
     data = data.copy()
-    mapped, originals = [], []
+    originals = []
     for column in data.columns[:2]:
         codes, uniques = pd.factorize(data[column], sort=True)
         data[column] = codes.astype(onp.int64) + 1

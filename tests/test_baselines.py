@@ -1,7 +1,7 @@
 """Baselines on small synthetic ratings: each must recover what generated the data."""
 import numpy as onp
 import pytest
-from mxnet import autograd, np, npx
+from mxnet import np, npx
 
 from d2l_ext.baselines import MF, fit_bias, fit_mf, global_mean, mf_reconstruction
 from d2l_ext.errors import (EmptyDataError, InvalidArgumentError,

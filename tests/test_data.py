@@ -1,5 +1,4 @@
 """The ML-100K data path: d2l's semantics, vectorised, and where the data is looked for."""
-import os
 import urllib.error
 import urllib.request
 

@@ -7,7 +7,6 @@ needs to control the bytes.
 import hashlib
 import io
 import multiprocessing
-import os
 import stat
 import urllib.request
 import zipfile

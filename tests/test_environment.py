@@ -3,7 +3,6 @@ import importlib.metadata as metadata
 import importlib.util
 import sys
 
-import pytest
 import yaml
 
 from conftest import ROOT

@@ -3,7 +3,6 @@ import numpy as onp
 import pytest
 from mxnet import autograd, np, npx
 
-from d2l_ext import AutoRec
 from d2l_ext.errors import InvalidArgumentError
 from d2l_ext.experiment import fit_autorec
 from d2l_ext.variants import AutoRecVariant
