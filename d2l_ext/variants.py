@@ -3,7 +3,9 @@
 :class:`AutoRecVariant` generalises :class:`d2l_ext.AutoRec` in the two directions the
 exercises ask about, and trains exactly like it (it masks its own output with
 ``sign(input)`` while training), so it plugs into
-``d2l_ext.experiment.fit_autorec(train, net=AutoRecVariant(...))``.
+``d2l_ext.experiment.fit_autorec(train, net=AutoRecVariant(...))``. Its first two
+arguments are :class:`d2l_ext.AutoRec`'s, in the same order (``num_hidden, num_users,
+dropout``); everything else is keyword-only.
 
 With the defaults (one hidden layer, sigmoid encoder, identity decoder) it is the
 chapter's AutoRec, parameter for parameter.
@@ -36,18 +38,19 @@ class AutoRecVariant(nn.Block):
 
     Parameters
     ----------
+    num_hidden : int or sequence of int
+        Widths of the hidden layers, e.g. ``500`` (the chapter: one layer, as in
+        ``AutoRec(500, num_users)``) or ``(500, 250, 500)`` (three layers).
     num_users : int
         Length of an input row and of the output row (the number of items for
         user-based AutoRec).
-    num_hiddens : int or sequence of int, default 500
-        Widths of the hidden layers, e.g. ``500`` (the chapter) or ``(500, 250, 500)``.
-    encoder_activation : str, default 'sigmoid'
-        :math:`g`, applied after every hidden layer; one of :data:`ACTIVATIONS`.
-    decoder_activation : str, default 'identity'
-        :math:`f`, applied to the output layer; one of :data:`ACTIVATIONS`.
     dropout : float, default 0.05
         Dropout rate on the last hidden layer (where the chapter's AutoRec has it).
-    rating_range : (float, float), default (1, 5)
+    encoder_activation : str, default 'sigmoid', keyword-only
+        :math:`g`, applied after every hidden layer; one of :data:`ACTIVATIONS`.
+    decoder_activation : str, default 'identity', keyword-only
+        :math:`f`, applied to the output layer; one of :data:`ACTIVATIONS`.
+    rating_range : (float, float), default (1, 5), keyword-only
         A bounded decoder cannot output ratings 1..5 by itself: a sigmoid output
         :math:`s \\in (0, 1)` is mapped to ``low + (high - low) * s``, a tanh output
         :math:`t \\in (-1, 1)` to ``low + (high - low) * (t + 1) / 2``. Unused for the
@@ -62,14 +65,15 @@ class AutoRecVariant(nn.Block):
     returned.
     """
 
-    def __init__(self, num_users, num_hiddens=500, encoder_activation='sigmoid',
-                 decoder_activation='identity', dropout=0.05, rating_range=(1, 5)):
+    def __init__(self, num_hidden, num_users, dropout=0.05, *,
+                 encoder_activation='sigmoid', decoder_activation='identity',
+                 rating_range=(1, 5)):
         super().__init__()
-        widths = (num_hiddens,) if isinstance(num_hiddens, int) else tuple(num_hiddens)
+        widths = (num_hidden,) if isinstance(num_hidden, int) else tuple(num_hidden)
         if not widths or any(int(w) < 1 for w in widths):
-            raise InvalidArgumentError(f'num_hiddens must be a positive int or a non-empty '
+            raise InvalidArgumentError(f'num_hidden must be a positive int or a non-empty '
                                        f'sequence of them, e.g. 500 or (500, 250, 500); '
-                                       f'found {num_hiddens!r}.')
+                                       f'found {num_hidden!r}.')
         low, high = rating_range
         if not high > low:
             raise InvalidArgumentError(f'rating_range must be (low, high) with high > low, '
@@ -78,7 +82,7 @@ class AutoRecVariant(nn.Block):
         self.decoder_activation = decoder_activation
         _check_activation(decoder_activation, 'decoder_activation')
         self.rating_range = (float(low), float(high))
-        self.num_hiddens = widths
+        self.num_hidden = widths
         # Registered first, as in AutoRec: one hidden layer gives the same parameter order.
         self.encoder = nn.Sequential()
         for width in widths:

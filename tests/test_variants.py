@@ -20,7 +20,7 @@ def test_default_variant_is_the_chapters_autorec():
     train = ratings()
     a = fit_autorec(train, {'val': train}, num_hiddens=8, num_epochs=3, seed=1)
     b = fit_autorec(train, {'val': train}, num_epochs=3, seed=1,
-                    net=AutoRecVariant(train.shape[1], num_hiddens=8))
+                    net=AutoRecVariant(8, train.shape[1]))
     onp.testing.assert_array_equal(a.history.val_rmse.to_numpy(),
                                    b.history.val_rmse.to_numpy())
     assert [p.shape for p in a.net.collect_params().values()] == \
@@ -32,7 +32,8 @@ def test_default_variant_is_the_chapters_autorec():
                                                (8, 'relu', 'sigmoid'), (8, 'tanh', 'tanh')])
 def test_shapes_and_mask_while_training(hiddens, enc, dec):
     x = np.array(ratings(5, 12))
-    net = AutoRecVariant(12, hiddens, enc, dec, dropout=0.0)
+    net = AutoRecVariant(hiddens, 12, dropout=0.0, encoder_activation=enc,
+                         decoder_activation=dec)
     net.initialize()
     assert net(x).shape == (5, 12)
     with autograd.record():
@@ -43,7 +44,8 @@ def test_shapes_and_mask_while_training(hiddens, enc, dec):
 
 @pytest.mark.parametrize('dec', ['sigmoid', 'tanh'])
 def test_bounded_decoder_spans_the_rating_range(dec):
-    net = AutoRecVariant(6, 4, 'identity', dec, dropout=0.0, rating_range=(1, 5))
+    net = AutoRecVariant(4, 6, dropout=0.0, encoder_activation='identity',
+                         decoder_activation=dec, rating_range=(1, 5))
     net.initialize()
     net.decoder.bias.set_data(np.array([-50, -1, 0, 1, 50, 0], dtype='float32'))
     net.decoder.weight.set_data(np.zeros((6, 4)))
@@ -56,19 +58,32 @@ def test_bounded_decoder_spans_the_rating_range(dec):
 def test_variants_train_with_fit_autorec():
     train = ratings(40, 12, seed=2)
     deep = fit_autorec(train, num_epochs=30, lr=0.01, seed=0,
-                       net=AutoRecVariant(12, (16, 8, 16), dropout=0.0))
+                       net=AutoRecVariant((16, 8, 16), 12, dropout=0.0))
     assert deep.history.train_rmse.iloc[-1] < deep.history.train_rmse.iloc[0]
     sig = fit_autorec(train, num_epochs=30, lr=0.01, seed=0,
-                      net=AutoRecVariant(12, 16, 'sigmoid', 'sigmoid', dropout=0.0))
+                      net=AutoRecVariant(16, 12, dropout=0.0,
+                                          encoder_activation='sigmoid',
+                                          decoder_activation='sigmoid'))
     assert sig.history.train_rmse.iloc[-1] < sig.history.train_rmse.iloc[0]
+
+
+def test_arguments_in_autorecs_order():
+    """AutoRec(num_hidden, num_users, dropout): the same positions; the rest keyword-only."""
+    net = AutoRecVariant(4, 7, 0.2)
+    assert net.num_hidden == (4,) and net.dropout._rate == 0.2
+    net.initialize()
+    assert net(np.ones((2, 7))).shape == (2, 7)
+    assert net.encoder[0].weight.shape == (4, 7)
+    with pytest.raises(TypeError):
+        AutoRecVariant(4, 7, 0.2, 'sigmoid')
 
 
 def test_rejects_bad_arguments():
     with pytest.raises(InvalidArgumentError, match='encoder_activation'):
-        AutoRecVariant(5, 4, encoder_activation='softmax')
+        AutoRecVariant(4, 5, encoder_activation='softmax')
     with pytest.raises(InvalidArgumentError, match='decoder_activation'):
-        AutoRecVariant(5, 4, decoder_activation='elu')
-    with pytest.raises(InvalidArgumentError, match='num_hiddens'):
-        AutoRecVariant(5, ())
+        AutoRecVariant(4, 5, decoder_activation='elu')
+    with pytest.raises(InvalidArgumentError, match='num_hidden'):
+        AutoRecVariant((), 5)
     with pytest.raises(InvalidArgumentError, match='rating_range'):
-        AutoRecVariant(5, 4, rating_range=(5, 1))
+        AutoRecVariant(4, 5, rating_range=(5, 1))
