@@ -124,22 +124,25 @@ def venv_python(spec, digest):
 
 
 def conda_python(spec, digest):
-    """Create or update the conda environment named in ``environment.yml``."""
-    listing = subprocess.run(['conda', 'env', 'list', '--json'], capture_output=True,
-                             text=True, check=True)
-    prefixes = [Path(p) for p in json.loads(listing.stdout)['envs']]
-    prefix = next((p for p in prefixes if p.name == spec['name']), None)
-    if prefix is None:
-        run(['conda', 'env', 'create', '-f', ENV_FILE], cwd=ROOT)
+    """Create, or update when environment.yml changed, the conda environment it names."""
+
+    def prefix_of(name):
         listing = subprocess.run(['conda', 'env', 'list', '--json'], capture_output=True,
                                  text=True, check=True)
-        prefix = next(Path(p) for p in json.loads(listing.stdout)['envs']
-                      if Path(p).name == spec['name'])
+        return next((Path(p) for p in json.loads(listing.stdout)['envs']
+                     if Path(p).name == name), None)
+
+    prefix = prefix_of(spec['name'])
+    created = prefix is None
+    if created:
+        run(['conda', 'env', 'create', '-f', ENV_FILE], cwd=ROOT)
+        prefix = prefix_of(spec['name'])
     python = prefix / ('python.exe' if os.name == 'nt' else 'bin/python')
     stamp = prefix / '.d2l-autorec-environment.sha256'
-    if not stamp.exists() or stamp.read_text() != digest:
-        run(['conda', 'env', 'update', '-n', spec['name'], '-f', ENV_FILE, '--prune'],
-            cwd=ROOT)
+    if created or not stamp.exists() or stamp.read_text() != digest:
+        if not created:
+            run(['conda', 'env', 'update', '-n', spec['name'], '-f', ENV_FILE, '--prune'],
+                cwd=ROOT)
         register_kernel(python)
         stamp.write_text(digest)
     return python

@@ -122,19 +122,10 @@ def main(argv=None):
             rows.append(run_scale(scale, folder, EPOCHS.get(scale, 3)))
             print(rows[-1], flush=True)
     frame = pd.DataFrame(rows)
-    print(frame.to_markdown(index=False, floatfmt='.3f') if _has_tabulate()
-          else frame.to_string(index=False))
+    print(frame.to_string(index=False))
     plot(frame, args.out)
     frame.to_csv(Path(args.out).with_suffix('.csv'), index=False, float_format='%.4f')
     print(f'wrote {args.out} and its .csv')
-
-
-def _has_tabulate():
-    try:
-        import tabulate  # noqa: F401
-        return True
-    except ImportError:
-        return False
 
 
 if __name__ == '__main__':

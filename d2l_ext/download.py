@@ -61,7 +61,9 @@ class DatasetSpec:
     key_file : str
         The file inside the folder that is read, e.g. ``'u.data'``.
     key_sha256 : str or None
-        SHA-256 of ``key_file`` where known; without it the file is only checked to exist.
+        SHA-256 of ``key_file`` where published. Without it, extracting from the verified
+        archive records the member's SHA-256 beside the file (``<key_file>.sha256``), and
+        later reads verify the file against that record.
     """
 
     name: str
@@ -125,22 +127,50 @@ def _verify(path, expected, algorithm, what_to_do):
 
 
 def _verified_folder(spec, folder):
-    """Return ``folder`` if it holds the spec's key file with the right checksum, else None."""
+    """Return ``folder`` if it holds the spec's key file with the right checksum, else None.
+
+    The expected SHA-256 is the spec's, else the one recorded beside the file when it was
+    extracted from the verified archive; a folder with neither is taken as it is (the
+    reader then checks the file's format).
+    """
     key = folder / spec.key_file
     if not key.is_file():
         return None
-    if spec.key_sha256:
-        _verify(key, spec.key_sha256, 'sha256',
+    record = _record_of(key)
+    expected = spec.key_sha256 or (record.read_text().split()[0] if record.is_file()
+                                   else None)
+    if expected:
+        _verify(key, expected, 'sha256',
                 f'Delete the folder {folder} (a fresh copy is then fetched) or replace it '
                 f'with the extracted official {spec.name}.zip.')
     return folder
+
+
+def _record_of(key):
+    return key.with_name(f'{key.name}.sha256')
+
+
+def _record_member_hash(spec, archive, folder):
+    """Write ``<key_file>.sha256`` from the verified archive's member, atomically."""
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(archive) as zf, zf.open(f'{spec.name}/{spec.key_file}') as member:
+        for chunk in iter(lambda: member.read(1 << 20), b''):
+            digest.update(chunk)
+    record = _record_of(folder / spec.key_file)
+    tmp = record.with_name(f'.{record.name}.{os.getpid()}.tmp')
+    tmp.write_text(f'{digest.hexdigest()}  {spec.key_file}\n')
+    os.replace(tmp, record)
 
 
 def _extracted(spec, archive, place):
     """Extract a verified archive into ``place``; return the verified folder."""
     folder = place / spec.name
     existed = folder.exists()
-    found = _verified_folder(spec, extract_zip(archive, place) / spec.name)
+    extract_zip(archive, place)
+    if (spec.key_sha256 is None and (folder / spec.key_file).is_file()
+            and not _record_of(folder / spec.key_file).is_file()):
+        _record_member_hash(spec, archive, folder)
+    found = _verified_folder(spec, folder)
     if found is not None:
         return found
     if existed:  # left by an interrupted non-atomic extraction (d2l's own, say)

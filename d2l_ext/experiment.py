@@ -10,6 +10,7 @@ Matrices here are NumPy float32 arrays with 0 = unobserved. Item-based AutoRec r
 of the ``(num_items, num_users)`` matrix; user-based reads rows of its transpose.
 """
 import time
+import warnings
 from dataclasses import dataclass
 
 import mxnet as mx
@@ -18,7 +19,7 @@ import pandas as pd
 from mxnet import autograd, gluon, np
 
 from .devices import resolve_devices
-from .errors import InvalidArgumentError, ShapeMismatchError
+from .errors import EmptyDataError, InvalidArgumentError, ShapeMismatchError
 from .model import AutoRec
 from .reproducibility import set_seed
 
@@ -72,12 +73,18 @@ def rmse_of(truth, recons, train=None, clip=None, default_rating=None):
     Returns
     -------
     float
-        NaN when ``truth`` has no observed entry.
+
+    Raises
+    ------
+    EmptyDataError
+        ``truth`` has no observed entry (the RMSE would be 0/0).
     """
     observed = truth != 0
     count = observed.sum()
     if count == 0:
-        return float('nan')
+        raise EmptyDataError(f'The held-out matrix of shape {truth.shape} has no observed '
+                             f'(non-zero) rating, so its RMSE is undefined. Check the '
+                             f'split that built it (an empty validation or test part).')
     pred = recons[observed].astype(onp.float64)
     if default_rating is not None:
         seen = train != 0
@@ -143,7 +150,9 @@ def run_epochs(net, train_epoch, reconstruct, train, evals, num_epochs, *, clip=
 
     Each epoch calls ``train_epoch()`` (one pass over the training data, returning the
     mean training loss), then ``reconstruct()`` (the full prediction, a NumPy array of
-    ``train``'s shape) and scores it on ``train`` and on every matrix of ``evals``.
+    ``train``'s shape) and scores it on ``train`` and on every matrix of ``evals``. A loss
+    that stops being finite ends the loop with a ``RuntimeWarning`` naming the epoch; the
+    epochs so far are returned.
 
     Parameters
     ----------
@@ -177,6 +186,10 @@ def run_epochs(net, train_epoch, reconstruct, train, evals, num_epochs, *, clip=
         if progress is not None:
             progress(epoch, row)
         if not onp.isfinite(row['train_loss']):
+            warnings.warn(f'Training diverged at epoch {epoch} (train loss '
+                          f'{row["train_loss"]}); stopping with the {epoch} epochs so far. '
+                          f'Lower the learning rate and train again.', RuntimeWarning,
+                          stacklevel=3)
             break
         if select_on is not None:
             score = row[f'{select_on}_rmse']

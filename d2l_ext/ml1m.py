@@ -21,6 +21,8 @@ from .errors import DataFormatError
 __all__ = ['ML1M', 'read_data_ml1m', 'parse_ratings_dat']
 
 #: MovieLens-1M as GroupLens publishes it (MD5 from the ml-1m.zip.md5 file beside it).
+#: No hash of ratings.dat is published: extraction records the archive member's SHA-256
+#: beside it (ratings.dat.sha256), and later reads verify the file against that record.
 ML1M = DatasetSpec('ml-1m', 'https://files.grouplens.org/datasets/movielens/ml-1m.zip',
                    ('md5', 'c4d9eecfca2ab87c1945afe126590906'), 'ratings.dat', None)
 

@@ -81,19 +81,8 @@ def _progress_factory(total, quiet):
             bars[-1].close()
         if quiet:
             return None
-        try:
-            from tqdm import tqdm  # optional, not pinned; the text bar is the fallback
-        except ImportError:
-            bars.append(TextProgress(label, total))
-            return bars[-1]
-        bar = tqdm(total=total, desc=label, leave=True)
-
-        def update(epoch, row):
-            bar.n = epoch
-            bar.set_postfix({k: f'{v:.4f}' for k, v in row.items() if k.endswith('rmse')})
-        update.close = bar.close
-        bars.append(update)
-        return update
+        bars.append(TextProgress(label, total))
+        return bars[-1]
 
     factory.bars = bars
     return factory
@@ -236,18 +225,9 @@ def write_results(folder):
     results.to_csv(folder / 'results.csv', index=False)
     view = results[['dataset', 'protocol', 'method', 'runs', 'mean_rmse', 'ci95', 'wd',
                     'mean_best_epoch', 'wall_seconds']]
-    table = view.to_markdown(index=False, floatfmt='.4g') if _has_tabulate() else \
-        _markdown(view)
+    table = _markdown(view)  # Our own writer: the same text on every machine.
     (folder / 'results.md').write_text(table + '\n')
     return table
-
-
-def _has_tabulate():
-    try:
-        import tabulate  # noqa: F401  (pandas' to_markdown needs it; not pinned)
-        return True
-    except ImportError:
-        return False
 
 
 def _markdown(frame):

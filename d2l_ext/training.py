@@ -166,8 +166,13 @@ def train_recsys_rating(net, train_iter, test_iter, loss, trainer, num_epochs,
     Adam with ``lr=2`` on ML-100K: test RMSE 63 after epoch 1) gives one
     ``RuntimeWarning`` naming the epoch; training goes on, as the loss is still finite.
     A diverged epoch (NaN or inf) is kept in the history, so the returned history ends
-    with it and ``history.stopped`` names it. Prints d2l's two summary lines. d2l's first line divides a running sum of running
-    sums by the number of examples; here it shows the last epoch's train loss as plotted.
+    with it and ``history.stopped`` names it.
+
+    Prints d2l's two summary lines, with two honest differences: d2l's first line divides
+    a running sum of running sums by the number of examples, so here it shows the last
+    epoch's train loss as plotted; d2l's second line counts matrix entries (rows x
+    columns) per second for AutoRec, here it counts examples (rows, or ratings for matrix
+    factorisation) per second of training.
     """
     devices = resolve_devices(devices)
     if evaluator is None:
@@ -226,7 +231,13 @@ def train_recsys_rating(net, train_iter, test_iter, loss, trainer, num_epochs,
                                    f'{trainer.learning_rate}) and train again')
                 break
     except KeyboardInterrupt:
-        history.stopped = f'interrupted during epoch {len(history.epoch) + 1}'
+        # An interrupt between the appends above must not leave the columns uneven.
+        complete = min(len(history.epoch), len(history.train_loss),
+                       len(history.test_rmse), len(history.seconds))
+        for column in (history.epoch, history.train_loss, history.test_rmse,
+                       history.seconds):
+            del column[complete:]
+        history.stopped = f'interrupted during epoch {complete + 1}'
     if history.stopped:
         print(f'Training stopped: {history.stopped}. '
               f'Returning the history of {len(history.epoch)} epochs.')

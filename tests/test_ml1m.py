@@ -106,3 +106,29 @@ def test_archive_with_wrong_checksum_is_not_used(tmp_path, offline):
     assert not (tmp_path / 'ml-1m').exists()
     with pytest.raises(DataChecksumError):
         download.find_dataset(ML1M, tmp_path, download_missing=False)
+
+
+def test_extraction_records_the_members_checksum_and_later_reads_verify_it(tmp_path):
+    """GroupLens publishes only the archive's MD5: the extracted ratings.dat is checked
+    against the hash of the member inside the verified archive."""
+    import hashlib
+
+    from d2l_ext.download import DatasetSpec, file_hash, find_dataset
+    write_ratings_dat(tmp_path / 'src')
+    archive = tmp_path / 'data' / 'ml-fake.zip'
+    archive.parent.mkdir()
+    with zipfile.ZipFile(archive, 'w') as zf:
+        zf.write(tmp_path / 'src' / 'ml-1m' / 'ratings.dat', 'ml-fake/ratings.dat')
+    spec = DatasetSpec('ml-fake', 'https://example.invalid/ml-fake.zip',
+                       ('md5', hashlib.md5(archive.read_bytes()).hexdigest()),
+                       'ratings.dat', None)
+    folder = find_dataset(spec, tmp_path / 'data', download_missing=False)
+    ratings = folder / 'ratings.dat'
+    record = (folder / 'ratings.dat.sha256').read_text().split()[0]
+    assert record == file_hash(ratings) == file_hash(tmp_path / 'src' / 'ml-1m' / 'ratings.dat')
+    assert find_dataset(spec, tmp_path / 'data', download_missing=False) == folder
+    # Truncated on a line boundary: the format is still valid, the checksum is not.
+    lines = ratings.read_bytes().splitlines(keepends=True)
+    ratings.write_bytes(b''.join(lines[:-3]))
+    with pytest.raises(DataChecksumError, match='ratings.dat'):
+        find_dataset(spec, tmp_path / 'data', download_missing=False)

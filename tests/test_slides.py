@@ -58,3 +58,16 @@ def test_command_line_writes_decks(tmp_path, capsys):
     deck = tmp_path / 'out' / 'tiny.slides.html'
     assert capsys.readouterr().out.strip() == str(deck)
     assert deck.read_text().count('<section') >= 4
+
+
+def test_walkthrough_deck_follows_the_lessons_order():
+    """The model, set-up, encoder/decoder, evaluator with masking, training, recap."""
+    walkthrough = NOTEBOOKS[0].parent / '02-autorec.ipynb'
+    cells = json.loads(walkthrough.read_text())['cells']
+    titles = [''.join(cell['source']).splitlines()[0].lstrip('# ').strip() for cell in cells
+              if cell['cell_type'] == 'markdown'
+              and cell['metadata'].get('slideshow', {}).get('slide_type') == 'slide']
+    lesson = ['The model', 'Setup', 'Implementing the model', 'Evaluation with masking',
+              'Training and evaluating the model', 'Summary']
+    positions = [titles.index(title) for title in lesson]
+    assert positions == sorted(positions), titles

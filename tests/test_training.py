@@ -107,3 +107,19 @@ def test_rmse_of_applies_the_papers_default_rating_and_clipping():
     # Clipped to [1, 5]: 7 -> 5 (error 0); row 2 unseen -> default 3 (error 1).
     assert rmse_of(truth, recons, train, clip=(1, 5), default_rating=3) == pytest.approx(
         onp.sqrt((0 + 1) / 2))
+
+
+def test_fit_autorec_stops_with_a_warning_when_the_loss_diverges():
+    data, nu, ni = low_rank_ratings()
+    train, val = d2l.split_data_ml100k(data, nu, ni, seed=0)
+    tr, va = interaction_matrix(train, nu, ni), interaction_matrix(val, nu, ni)
+    with pytest.warns(RuntimeWarning, match='diverged at epoch'):
+        result = fit_autorec(tr, {'val': va}, num_hiddens=16, lr=1e30, optimizer='sgd',
+                             num_epochs=20, batch_size=8, seed=0)
+    assert len(result.history) < 20
+    assert not onp.isfinite(result.history.train_loss.iloc[-1])
+
+
+def test_rmse_of_an_empty_held_out_matrix_is_a_clear_error():
+    with pytest.raises(d2l.EmptyDataError, match='no observed'):
+        rmse_of(onp.zeros((2, 3), dtype='float32'), onp.ones((2, 3), dtype='float32'))
