@@ -15,7 +15,7 @@ from mxnet import np
 from .download import find_ml100k
 from .errors import DataFormatError, InvalidArgumentError
 
-__all__ = ['read_data_ml100k', 'split_data_ml100k', 'load_data_ml100k']
+__all__ = ['read_data_ml100k', 'split_data_ml100k', 'load_data_ml100k', 'rating_matrix']
 
 COLUMNS = ['user_id', 'item_id', 'rating', 'timestamp']
 
@@ -147,16 +147,46 @@ def load_data_ml100k(data, num_users, num_items, feedback='explicit'):
     items = data.iloc[:, 1].to_numpy(dtype=onp.int64) - 1
     if feedback == 'explicit':
         scores = data.iloc[:, 2].to_numpy().astype(onp.int64)
-        inter = onp.zeros((num_items, num_users), dtype=onp.float32)
-        # As in d2l, a later rating of the same (item, user) pair overwrites an earlier one.
-        last = ~pd.Series(items * num_users + users).duplicated(keep='last').to_numpy()
-        inter[items[last], users[last]] = scores[last]
-        inter = np.array(inter)
+        inter = np.array(_dense(items, users, scores, (num_items, num_users)))
     else:
         scores = onp.ones(len(users), dtype=onp.int64)
         inter = {int(u): group.tolist() for u, group in
                  pd.Series(items).groupby(users, sort=False)}
     return users.tolist(), items.tolist(), scores.tolist(), inter
+
+
+def rating_matrix(data, num_users, num_items):
+    """The explicit interaction matrix as a NumPy array (what ``load_data_ml100k`` wraps).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Ratings; the first three columns are user id, item id, rating (ids from 1).
+    num_users, num_items : int
+        Size of the matrix.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 of shape ``(num_items, num_users)``, ``m[i, u]`` = the rating of user ``u``
+        for item ``i``, 0 = unobserved; a later row for the same pair overwrites an
+        earlier one, as in d2l.
+    """
+    num_users, num_items = _check_size(num_users, 'num_users'), _check_size(num_items,
+                                                                            'num_items')
+    _check_table(data, 3, num_users, num_items, ratings=True)
+    users = data.iloc[:, 0].to_numpy(dtype=onp.int64) - 1
+    items = data.iloc[:, 1].to_numpy(dtype=onp.int64) - 1
+    return _dense(items, users, data.iloc[:, 2].to_numpy().astype(onp.int64),
+                  (num_items, num_users))
+
+
+def _dense(rows, cols, values, shape):
+    """A float32 matrix of ``shape`` with ``values`` at ``(rows, cols)``; the last wins."""
+    matrix = onp.zeros(shape, dtype=onp.float32)
+    last = ~pd.Series(rows * shape[1] + cols).duplicated(keep='last').to_numpy()
+    matrix[rows[last], cols[last]] = values[last]
+    return matrix
 
 
 def _check_size(value, name):

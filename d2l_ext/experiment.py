@@ -18,6 +18,7 @@ import numpy as onp
 import pandas as pd
 from mxnet import autograd, gluon, np
 
+from .data import rating_matrix
 from .devices import resolve_devices
 from .errors import EmptyDataError, InvalidArgumentError, ShapeMismatchError
 from .model import AutoRec
@@ -45,12 +46,8 @@ def interaction_matrix(data, num_users, num_items, variant='item'):
         ``m[row, col]`` = rating, 0 = unobserved; a later duplicate pair overwrites.
     """
     if variant not in ('item', 'user'):
-        raise ValueError(f"variant must be 'item' or 'user', not {variant!r}.")
-    users = data.iloc[:, 0].to_numpy(dtype=onp.int64) - 1
-    items = data.iloc[:, 1].to_numpy(dtype=onp.int64) - 1
-    ratings = data.iloc[:, 2].to_numpy(dtype=onp.float32)
-    matrix = onp.zeros((num_items, num_users), dtype=onp.float32)
-    matrix[items, users] = ratings
+        raise InvalidArgumentError(f"variant must be 'item' or 'user'; found {variant!r}.")
+    matrix = rating_matrix(data, num_users, num_items)
     return matrix if variant == 'item' else onp.ascontiguousarray(matrix.T)
 
 

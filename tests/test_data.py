@@ -165,3 +165,16 @@ def test_reads_the_real_data(real_data_dir):
     assert (len(data), num_users, num_items) == (100000, 943, 1682)
     assert list(data.columns) == ['user_id', 'item_id', 'rating', 'timestamp']
     assert data.rating.between(1, 5).all()
+
+
+def test_experiment_matrices_have_load_data_ml100ks_semantics():
+    from d2l_ext.experiment import interaction_matrix
+    data, nu, ni = small_frame()
+    data = pd.concat([data, data.iloc[:5].assign(rating=1)])  # repeated pairs: last wins
+    inter = d2l.load_data_ml100k(data, nu, ni)[3].asnumpy()
+    assert onp.array_equal(interaction_matrix(data, nu, ni, 'item'), inter)
+    assert onp.array_equal(interaction_matrix(data, nu, ni, 'user'), inter.T)
+    with pytest.raises(d2l.DataFormatError, match='user'):
+        interaction_matrix(data, nu - 1, ni)
+    with pytest.raises(d2l.InvalidArgumentError, match='variant'):
+        interaction_matrix(data, nu, ni, 'both')
