@@ -62,6 +62,29 @@ def _seed(seed):
     mx.random.seed(seed)
 
 
+# --------------------------------------------------------------------------- data path
+def prepare_data(d2l, read, ratings, times):
+    """The seed's data steps with ``d2l``'s helpers (d2l's or d2l_ext's), each timed.
+
+    ``read()`` returns ``(data, num_users, num_items)``; ``ratings`` keeps only the first
+    that many ratings (0: all). Fills ``times['read']``, ``['split']`` and
+    ``['matrices']``; returns ``num_users, num_items`` and the train and test matrices.
+    """
+    t = time.perf_counter()
+    df, num_users, num_items = read()
+    if ratings:
+        df = df.iloc[:ratings]
+    times['read'] = time.perf_counter() - t
+    t = time.perf_counter()
+    train_data, test_data = d2l.split_data_ml100k(df, num_users, num_items)
+    times['split'] = time.perf_counter() - t
+    t = time.perf_counter()
+    _, _, _, train_inter_mat = d2l.load_data_ml100k(train_data, num_users, num_items)
+    _, _, _, test_inter_mat = d2l.load_data_ml100k(test_data, num_users, num_items)
+    times['matrices'] = time.perf_counter() - t
+    return num_users, num_items, train_inter_mat, test_inter_mat
+
+
 # --------------------------------------------------------------------------- reference
 def run_reference(args):
     """The seed code with d2l 1.0.3's helpers; returns phase seconds and the test RMSE."""
@@ -112,18 +135,8 @@ def run_reference(args):
     devices = [mx.cpu()]
     _seed(args.seed)
 
-    t = time.perf_counter()
-    df, num_users, num_items = d2l.read_data_ml100k()
-    if args.ratings:
-        df = df.iloc[:args.ratings]
-    times['read'] = time.perf_counter() - t
-    t = time.perf_counter()
-    train_data, test_data = d2l.split_data_ml100k(df, num_users, num_items)
-    times['split'] = time.perf_counter() - t
-    t = time.perf_counter()
-    _, _, _, train_inter_mat = d2l.load_data_ml100k(train_data, num_users, num_items)
-    _, _, _, test_inter_mat = d2l.load_data_ml100k(test_data, num_users, num_items)
-    times['matrices'] = time.perf_counter() - t
+    num_users, num_items, train_inter_mat, test_inter_mat = prepare_data(
+        d2l, d2l.read_data_ml100k, args.ratings, times)
     t = time.perf_counter()
     num_workers = d2l.get_dataloader_workers()
     train_iter = gluon.data.DataLoader(train_inter_mat, shuffle=True,
@@ -158,18 +171,8 @@ def run_package(args, fast):
     devices = [mx.cpu()]
     _seed(args.seed)
 
-    t = time.perf_counter()
-    df, num_users, num_items = d2l.read_data_ml100k(args.data_dir)
-    if args.ratings:
-        df = df.iloc[:args.ratings]
-    times['read'] = time.perf_counter() - t
-    t = time.perf_counter()
-    train_data, test_data = d2l.split_data_ml100k(df, num_users, num_items)
-    times['split'] = time.perf_counter() - t
-    t = time.perf_counter()
-    _, _, _, train_inter_mat = d2l.load_data_ml100k(train_data, num_users, num_items)
-    _, _, _, test_inter_mat = d2l.load_data_ml100k(test_data, num_users, num_items)
-    times['matrices'] = time.perf_counter() - t
+    num_users, num_items, train_inter_mat, test_inter_mat = prepare_data(
+        d2l, lambda: d2l.read_data_ml100k(args.data_dir), args.ratings, times)
     t = time.perf_counter()
     if fast:
         train_iter = fastmod.row_batches(train_inter_mat, 256, shuffle=True,
