@@ -170,8 +170,8 @@ def data_env():
 def walkthrough():
     """Execute the walkthrough notebook; write it, its HTML and its plot to ``output/``."""
     python = env_python()
-    run([python, '-m', 'd2l_ext.walkthrough', WALKTHROUGH, OUTPUT_DIR], env=data_env(),
-        cwd=ROOT)
+    run([python, ROOT / 'tools' / 'run_notebook.py', WALKTHROUGH, OUTPUT_DIR],
+        env=data_env(), cwd=ROOT)
 
 
 def test(extra=()):
@@ -183,7 +183,8 @@ def test(extra=()):
 def slides():
     """Build a reveal.js slide deck of every notebook into ``output/slides/``."""
     python = env_python()
-    run([python, '-m', 'd2l_ext.slides', '--output-dir', OUTPUT_DIR / 'slides'], cwd=ROOT)
+    run([python, ROOT / 'tools' / 'slides.py', '--output-dir', OUTPUT_DIR / 'slides'],
+        cwd=ROOT)
 
 
 def main(argv):

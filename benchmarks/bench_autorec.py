@@ -15,7 +15,7 @@ In one run, on the same data and machine, it measures
 * ``package``: the same seed code with ``import d2l_ext as d2l`` (the Block the chapter
   teaches, gluon DataLoaders, d2l_ext's evaluator and loop);
 * ``fast``: d2l_ext's read/split/load and ``train_recsys_rating`` with
-  :class:`d2l_ext.fast.FastAutoRec` hybridized and :class:`d2l_ext.fast.row_batches`,
+  :class:`d2l_ext.lab.fast.FastAutoRec` hybridized and :class:`d2l_ext.lab.fast.row_batches`,
   in a process started with ``OMP_NUM_THREADS`` = the number of cores (unless already
   set). The compiled graph's large matrix products gain from a thread per core; the
   op-by-op Block of the other two loses (measured: 1.9 s against 2.5 s for the fast path,
@@ -165,7 +165,7 @@ def run_package(args, fast):
     from mxnet import gluon, np, npx
 
     import d2l_ext as d2l
-    from d2l_ext import fast as fastmod
+    from d2l_ext.lab import fast as fastmod
     npx.set_np()
     times['import'] = time.perf_counter() - t
     devices = [mx.cpu()]

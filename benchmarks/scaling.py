@@ -11,7 +11,7 @@ ML-100K's rating distribution. It writes them in ``u.data``'s format to a tempor
 folder, then times the package's workflow: read (pandas, as
 :func:`d2l_ext.read_data_ml100k` reads), :func:`d2l_ext.split_data_ml100k` (90/10),
 :func:`d2l_ext.load_data_ml100k` for both interaction matrices, and
-:func:`d2l_ext.train_recsys_rating` with :class:`d2l_ext.fast.FastAutoRec` (hidden 500,
+:func:`d2l_ext.train_recsys_rating` with :class:`d2l_ext.lab.fast.FastAutoRec` (hidden 500,
 Adam, lr 0.002, wd 1e-5, batch 256, evaluation after every epoch). Seconds per epoch are
 the mean over the epochs after the first (the first includes one-off set-up). Fewer
 epochs are run at the larger scales (see ``EPOCHS``); the ratings are random, so the
@@ -58,8 +58,8 @@ def run_scale(scale, folder, num_epochs):
     from mxnet import gluon
 
     import d2l_ext as d2l
-    from d2l_ext.data import COLUMNS
-    from d2l_ext.fast import FastAutoRec, row_batches
+    from d2l_ext.datasets.ratings import COLUMNS
+    from d2l_ext.lab.fast import FastAutoRec, row_batches
 
     data, num_users, num_items = synthetic_ratings(scale)
     path = Path(folder) / f'u{scale}.data'

@@ -4,26 +4,39 @@ Use it in place of d2l's MXNet module in the chapter's code::
 
     import d2l_ext as d2l
 
+The package has three layers:
+
+- the chapter, at the top: :mod:`.model` (the ``AutoRec`` Block), :mod:`.evaluation`
+  (the ``evaluator`` and the one masked RMSE), :mod:`.training` (``train_recsys_rating``
+  on the one epoch loop), :mod:`.history`, :mod:`.plotting`, :mod:`.data` (d2l's
+  MovieLens helpers), :mod:`.devices`, :mod:`.errors`, :mod:`.reproducibility`;
+- :mod:`.datasets`: where ratings come from (find, verify, download; the data-set table;
+  your own ratings files);
+- :mod:`.lab`: everything beyond the chapter (fitting with validation data, variants, the
+  fast path, baselines, the paper's protocol, data summaries, the ``reproduce`` tool).
+
 Importing has no side effects: nothing is seeded, configured or downloaded.
 """
+from .data import interaction_matrix, load_data_ml100k, read_data_ml100k, split_data_ml100k
+from .datasets.movielens import read_data_ml1m
+from .datasets.ratings import IdMap, read_ratings, remap_ids
+from .datasets.registry import DATA_HUB
 from .devices import get_dataloader_workers, num_gpus, try_all_gpus, try_gpu
-from .download import DATA_HUB
-from .data import load_data_ml100k, read_data_ml100k, split_data_ml100k
 from .errors import (D2LExtError, DataChecksumError, DataFormatError, DataNotFoundError,
                      DeviceError, EmptyDataError, InvalidArgumentError, ShapeMismatchError,
                      UnsafeArchiveError)
 from .evaluation import evaluator, masked_rmse, predict
-from .ml1m import read_data_ml1m
-from .model import AutoRec
-from .plotting import plot_history, show_figure
-from .ratings import IdMap, read_ratings, remap_ids
+from .history import History
+from .model import AutoRec, mask_unobserved
+from .plotting import plot_history, plot_runs, show_figure
 from .reproducibility import set_seed
-from .training import History, train_recsys_rating
+from .training import run_epochs, train_recsys_rating
 
 __all__ = ['AutoRec', 'DATA_HUB', 'D2LExtError', 'DataChecksumError', 'DataFormatError',
            'DataNotFoundError', 'DeviceError', 'EmptyDataError', 'History', 'IdMap',
            'InvalidArgumentError', 'ShapeMismatchError', 'UnsafeArchiveError', 'evaluator',
-           'get_dataloader_workers', 'load_data_ml100k', 'masked_rmse', 'num_gpus',
-           'plot_history', 'predict', 'read_data_ml100k', 'read_data_ml1m', 'read_ratings',
-           'remap_ids', 'set_seed', 'show_figure', 'split_data_ml100k',
+           'get_dataloader_workers', 'interaction_matrix', 'load_data_ml100k',
+           'mask_unobserved', 'masked_rmse', 'num_gpus', 'plot_history', 'plot_runs',
+           'predict', 'read_data_ml100k', 'read_data_ml1m', 'read_ratings', 'remap_ids',
+           'run_epochs', 'set_seed', 'show_figure', 'split_data_ml100k',
            'train_recsys_rating', 'try_all_gpus', 'try_gpu']

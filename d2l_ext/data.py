@@ -12,12 +12,13 @@ import numpy as onp
 import pandas as pd
 from mxnet import np
 
-from .download import find_ml100k
+from .datasets.ratings import COLUMNS
+from .datasets.registry import ML100K
+from .datasets.store import find_dataset
 from .errors import DataFormatError, InvalidArgumentError
 
-__all__ = ['read_data_ml100k', 'split_data_ml100k', 'load_data_ml100k', 'rating_matrix']
-
-COLUMNS = ['user_id', 'item_id', 'rating', 'timestamp']
+__all__ = ['read_data_ml100k', 'split_data_ml100k', 'load_data_ml100k', 'rating_matrix',
+           'interaction_matrix']
 
 
 def read_data_ml100k(data_dir=None):
@@ -28,7 +29,7 @@ def read_data_ml100k(data_dir=None):
     data_dir : str or os.PathLike, optional
         Where to look first. Then ``$D2L_DATA_DIR``, then d2l's cache ``../data``; each
         may hold ``ml-100k/``, be that folder, or hold ``ml-100k.zip``. Missing data is
-        downloaded from ``DATA_HUB['ml-100k']``; see :mod:`d2l_ext.download`.
+        downloaded from ``DATA_HUB['ml-100k']``; see :mod:`d2l_ext.datasets.store`.
 
     Returns
     -------
@@ -40,8 +41,8 @@ def read_data_ml100k(data_dir=None):
     num_items : int
         Number of distinct items (1682).
     """
-    folder = find_ml100k(data_dir)
-    data = pd.read_csv(folder / 'u.data', sep='\t', names=COLUMNS, engine='c')
+    folder = find_dataset(ML100K, data_dir)
+    data = pd.read_csv(folder / ML100K.key_file, sep='\t', names=COLUMNS, engine='c')
     return data, data.user_id.nunique(), data.item_id.nunique()
 
 
@@ -179,6 +180,29 @@ def rating_matrix(data, num_users, num_items):
     items = data.iloc[:, 1].to_numpy(dtype=onp.int64) - 1
     return _dense(items, users, data.iloc[:, 2].to_numpy().astype(onp.int64),
                   (num_items, num_users))
+
+
+def interaction_matrix(data, num_users, num_items, variant='item'):
+    """The interaction matrix item- or user-based AutoRec reads, as a NumPy float32 array.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Ratings; the first three columns are user id, item id, rating (ids from 1).
+    num_users, num_items : int
+    variant : {'item', 'user'}
+        ``'item'``: shape ``(num_items, num_users)`` (I-AutoRec, the chapter's);
+        ``'user'``: shape ``(num_users, num_items)`` (U-AutoRec).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``m[row, col]`` = rating, 0 = unobserved; a later duplicate pair overwrites.
+    """
+    if variant not in ('item', 'user'):
+        raise InvalidArgumentError(f"variant must be 'item' or 'user'; found {variant!r}.")
+    matrix = rating_matrix(data, num_users, num_items)
+    return matrix if variant == 'item' else onp.ascontiguousarray(matrix.T)
 
 
 def _dense(rows, cols, values, shape):

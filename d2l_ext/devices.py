@@ -70,8 +70,10 @@ def resolve_devices(devices=None):
     import warnings
 
     from .errors import DeviceError
+    if isinstance(devices, _Resolved):
+        return devices  # checked already: resolved once per training call, not per epoch
     if devices is None:
-        return try_all_gpus()
+        return _Resolved(try_all_gpus())
     if isinstance(devices, mx.Context):
         devices = [devices]
     devices = list(devices)
@@ -79,7 +81,7 @@ def resolve_devices(devices=None):
         warnings.warn('devices is an empty list (d2l 1.0.3\'s try_all_gpus() returns [] on a '
                       'machine without a GPU); using the CPU. Pass d2l_ext.try_all_gpus() '
                       'to choose devices explicitly.', UserWarning, stacklevel=3)
-        return [mx.cpu()]
+        return _Resolved([mx.cpu()])
     available = num_gpus()
     for device in devices:
         if not isinstance(device, mx.Context):
@@ -90,4 +92,8 @@ def resolve_devices(devices=None):
             raise DeviceError(f'{device} was requested but this machine has {available} '
                               f'GPU(s) usable by MXNet. Use d2l_ext.try_all_gpus() (the CPU '
                               f'when there is no GPU) or d2l_ext.try_gpu({device.device_id}).')
-    return devices
+    return _Resolved(devices)
+
+
+class _Resolved(list):
+    """A device list :func:`resolve_devices` has checked (so it is not checked again)."""

@@ -3,7 +3,7 @@ import numpy as onp
 from mxnet import base, gluon
 
 from .devices import resolve_devices
-from .errors import EmptyDataError, ShapeMismatchError
+from .errors import EmptyDataError, InvalidArgumentError, ShapeMismatchError
 
 __all__ = ['evaluator', 'predict', 'masked_rmse']
 
@@ -64,8 +64,11 @@ def shape_error(network, batch, error):
         f'build the net for this matrix, or the matrix from the same num_users/num_items.')
 
 
-def masked_rmse(test_data, recons):
+def masked_rmse(test_data, recons, *, train=None, clip=None, default_rating=None):
     """Root mean squared error over the observed (non-zero) entries of ``test_data``.
+
+    The one RMSE of this package: the chapter's evaluator, the lab's fitters and the
+    paper's protocol all score with it.
 
     Parameters
     ----------
@@ -73,6 +76,13 @@ def masked_rmse(test_data, recons):
         Held-out ratings, 0 = unobserved. NumPy or MXNet arrays.
     recons : array-like of shape (rows, n)
         Predictions for every entry.
+    train : array-like of shape (rows, n), optional, keyword-only
+        The training ratings; needed for ``default_rating``.
+    clip : (float, float), optional, keyword-only
+        Clip the predictions to this range first (the paper: ``(1, 5)``).
+    default_rating : float, optional, keyword-only
+        Predict this for the rows and columns with no training rating, i.e. users or
+        items never seen in training (the paper: 3).
 
     Returns
     -------
@@ -83,31 +93,45 @@ def masked_rmse(test_data, recons):
     Raises
     ------
     ShapeMismatchError
-        The two shapes differ.
+        The shapes differ.
     EmptyDataError
         ``test_data`` has no observed entry (the RMSE would be 0/0).
+    InvalidArgumentError
+        ``default_rating`` without ``train``.
     """
     # Only the observed entries are converted to float64 (a few percent of the matrix).
-    test_data = onp.asarray(test_data.asnumpy() if hasattr(test_data, 'asnumpy')
-                            else test_data)
-    recons = onp.asarray(recons.asnumpy() if hasattr(recons, 'asnumpy') else recons)
+    test_data, recons = _as_numpy(test_data), _as_numpy(recons)
     if test_data.shape != recons.shape:
         raise ShapeMismatchError(
             f'The reconstruction has shape {recons.shape} but the test matrix has shape '
             f'{test_data.shape}: both must be (rows, columns) of the same interaction '
             f'matrix. Check that test_iter yields the training matrix in its original '
-            f'order (shuffle=False) and that the net was built for {test_data.shape[1]} '
-            f'columns.')
+            f'order (shuffle=False) and that the net was built for '
+            f'{test_data.shape[-1]} columns.')
     observed = test_data != 0  # a boolean mask: 10x faster than nonzero() here
     count = int(onp.count_nonzero(observed))
     if count == 0:
-        raise EmptyDataError('The test matrix has no observed (non-zero) entries, so the '
-                             'RMSE is undefined (expected at least one rating). Check the '
-                             'split: the test set is empty (test_ratio=0, or too little '
-                             'data).')
-    error = (test_data[observed].astype(onp.float64)
-             - recons[observed].astype(onp.float64))
+        raise EmptyDataError(f'The held-out matrix of shape {test_data.shape} has no '
+                             f'observed (non-zero) rating, so the RMSE is undefined '
+                             f'(expected at least one rating). Check the split: the test '
+                             f'or validation part is empty (test_ratio=0, or too little '
+                             f'data).')
+    pred = recons[observed].astype(onp.float64)
+    if default_rating is not None:
+        if train is None:
+            raise InvalidArgumentError('default_rating needs train=, the training matrix '
+                                       'that says which users and items were seen.')
+        seen = _as_numpy(train) != 0
+        rows, cols = onp.nonzero(observed)
+        pred[~seen.any(axis=1)[rows] | ~seen.any(axis=0)[cols]] = default_rating
+    if clip is not None:
+        pred = onp.clip(pred, *clip)
+    error = test_data[observed].astype(onp.float64) - pred
     return float(onp.sqrt(onp.square(error).sum() / count))
+
+
+def _as_numpy(array):
+    return onp.asarray(array.asnumpy() if hasattr(array, 'asnumpy') else array)
 
 
 def evaluator(network, inter_matrix, test_data, devices=None):

@@ -2,7 +2,26 @@
 from mxnet import autograd, np
 from mxnet.gluon import nn
 
-__all__ = ['AutoRec']
+__all__ = ['AutoRec', 'mask_unobserved']
+
+
+def mask_unobserved(pred, input):
+    """AutoRec's masking step: while training, keep predictions only where ``input`` has a
+    rating.
+
+    Inside ``autograd.record()`` returns ``pred * sign(input)``: unobserved entries
+    (0 in ``input``) predict 0, so with an L2 loss against the input they add neither loss
+    nor gradient. In prediction mode returns ``pred`` unchanged (the full reconstruction).
+    Every AutoRec of this package (the chapter's, the fast one, the variants) ends with it.
+
+    Parameters
+    ----------
+    pred, input : mxnet.numpy.ndarray of shape (batch_size, n)
+        The decoder's output and the input rows, 0 = unobserved.
+    """
+    if autograd.is_training():  # Mask the gradient during training
+        return pred * np.sign(input)
+    return pred
 
 
 class AutoRec(nn.Block):
@@ -44,6 +63,4 @@ class AutoRec(nn.Block):
     def forward(self, input):
         hidden = self.dropout(self.encoder(input))
         pred = self.decoder(hidden)
-        if autograd.is_training():  # Mask the gradient during training
-            return pred * np.sign(input)
-        return pred
+        return mask_unobserved(pred, input)

@@ -1,8 +1,18 @@
-"""d2l's ``train_recsys_rating`` loop, resolving devices at call time and keeping a history."""
+"""Training: the one epoch loop of the package, and d2l's ``train_recsys_rating`` on it.
+
+:func:`run_epochs` is the loop every training run goes through, the chapter's and the
+lab's alike. Each epoch it trains (a callable), evaluates (a callable), records a row of
+the :class:`~d2l_ext.History`, and shows it (a live figure in a notebook, a progress bar
+in a terminal). It stops on divergence (NaN or inf), on an interrupt (Ctrl-C, the
+notebook's stop button) and, when asked, early (``patience`` epochs without a better
+validation RMSE), and always returns the completed epochs.
+
+:func:`train_recsys_rating` is d2l's function with d2l's arguments: it builds the epoch
+and the evaluation of the chapter's code and hands them to :func:`run_epochs`.
+"""
 import math
 import time
 import warnings
-from dataclasses import dataclass, field
 
 import numpy as onp
 from mxnet import autograd, base, gluon
@@ -11,56 +21,95 @@ from .devices import resolve_devices
 from .errors import EmptyDataError, ShapeMismatchError
 from .evaluation import evaluator as autorec_evaluator
 from .evaluation import shape_error
-from .plotting import plot_history, show_figure
+from .history import LABELS, History
+from .plotting import make_reporter
 
-__all__ = ['History', 'train_recsys_rating']
+__all__ = ['run_epochs', 'train_recsys_rating']
 
 
-@dataclass
-class History:
-    """Per-epoch record of a training run.
+def run_epochs(train_epoch, evaluate, num_epochs, *, net=None, select_on=None,
+               patience=None, restore_best=False, reporter=None, learning_rate=None):
+    """The epoch loop: train, evaluate, record, show; stop when it must.
 
-    Attributes
+    Parameters
     ----------
-    epoch : list of int
-        1-based epoch numbers.
-    train_loss : list of float
-        Mean over the epoch's batches of the batch's mean loss (the curve d2l plots).
-    test_rmse : list of float
-        What the evaluator returned after the epoch.
-    seconds : list of float
-        Wall-clock seconds of the epoch, evaluation included.
-    stopped : str or None
-        Why training ended early (divergence, interruption), or None.
+    train_epoch : callable
+        ``train_epoch(epoch)`` makes one pass over the training data and returns the
+        epoch's mean training loss (``epoch`` from 1).
+    evaluate : callable
+        ``evaluate(epoch)`` returns the epoch's RMSEs as a dict with keys among
+        ``'train_rmse', 'val_rmse', 'test_rmse'``.
+    num_epochs : int
+        The most epochs to run.
+    net : mxnet.gluon.Block, optional
+        The model; needed for ``restore_best``.
+    select_on : {'val', 'test', 'train'}, optional
+        The RMSE that chooses ``history.best_epoch`` (use validation data, never test).
+    patience : int, optional
+        With ``select_on``: stop after this many epochs without a new best.
+    restore_best : bool, default False
+        With ``select_on``: leave the best epoch's parameters in ``net``.
+    reporter : object, optional
+        Has ``update(history)`` (after each epoch) and ``close(history)`` (at the end),
+        e.g. from :func:`d2l_ext.plotting.make_reporter`.
+    learning_rate : float, optional
+        Named in the message when training diverges.
+
+    Returns
+    -------
+    History
+        Every completed epoch; ``stopped`` says why the run ended early, if it did. A
+        diverged epoch is kept, so the history ends with it.
+
+    Warns
+    -----
+    RuntimeWarning
+        When the loss or an RMSE stops being finite (the run stops there).
     """
-
-    epoch: list = field(default_factory=list)
-    train_loss: list = field(default_factory=list)
-    test_rmse: list = field(default_factory=list)
-    seconds: list = field(default_factory=list)
-    stopped: str = None
-
-    def to_frame(self):
-        """Return the history as a ``pandas.DataFrame`` indexed by epoch."""
-        import pandas as pd
-        return pd.DataFrame({'train_loss': self.train_loss, 'test_rmse': self.test_rmse,
-                             'seconds': self.seconds},
-                            index=pd.Index(self.epoch, name='epoch'))
-
-    def __repr__(self):
-        if not self.epoch:
-            return 'History(no epoch completed)'
-        return (f'History({len(self.epoch)} epochs: train loss {self.train_loss[-1]:.3f}, '
-                f'test RMSE {self.test_rmse[-1]:.3f}, {sum(self.seconds):.1f} s)')
-
-
-def _in_notebook():
+    history, best_params = History(), None
+    column = None if select_on is None else f'{select_on}_rmse'
     try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and hasattr(shell, 'kernel')
+        for epoch in range(1, num_epochs + 1):
+            start = time.perf_counter()
+            train_loss = train_epoch(epoch)
+            metrics = evaluate(epoch)
+            history.append(epoch, train_loss=train_loss, **metrics,
+                           seconds=time.perf_counter() - start)
+            if reporter is not None:
+                reporter.update(history)
+            if not all(math.isfinite(v) for v in (train_loss, *metrics.values())):
+                history.stopped = _diverged(epoch, train_loss, metrics, learning_rate)
+                warnings.warn(f'Training {history.stopped}.', RuntimeWarning, stacklevel=3)
+                break
+            if column is not None:
+                if history.best_epoch is None or metrics[column] < history.best(column):
+                    history.best_epoch = epoch
+                    if restore_best:
+                        best_params = {k: v.data().copy()
+                                       for k, v in net.collect_params().items()}
+                elif patience is not None and epoch - history.best_epoch >= patience:
+                    history.stopped = (f'stopped early at epoch {epoch}: no better '
+                                       f'{select_on} RMSE in {patience} epochs after epoch '
+                                       f'{history.best_epoch}')
+                    break
+    except KeyboardInterrupt:
+        history.truncate()
+        history.stopped = f'interrupted during epoch {len(history) + 1}'
+    if restore_best and best_params is not None:
+        for k, v in net.collect_params().items():
+            v.set_data(best_params[k])
+    if reporter is not None:
+        reporter.close(history)
+    return history
+
+
+def _diverged(epoch, train_loss, metrics, learning_rate):
+    shown = ', '.join(f'{LABELS[k]} {v}' for k, v in metrics.items())
+    now = '' if learning_rate is None else f' (now {learning_rate})'
+    return (f'diverged at epoch {epoch} (train loss {train_loss}, {shown}); lower the '
+            f'learning rate{now} and train again')
+
+
 
 
 def _check_test_matrix(inter_mat):
@@ -81,7 +130,7 @@ def _check_test_matrix(inter_mat):
 def _check_first_batch(net, loss, values, devices, inter_mat):
     """Run the net and the loss on one example in prediction mode; raise a clear error
     when the shapes of the net, the batch and the test matrix do not fit."""
-    one = [v[:1].as_in_context(devices[0]) if hasattr(v, 'as_in_context') else v[:1]
+    one = [v[:1].as_in_ctx(devices[0]) if hasattr(v, 'as_in_ctx') else v[:1]
            for v in values]
     features = one[:-1] if len(one) > 1 else one
     try:
@@ -140,7 +189,9 @@ def train_recsys_rating(net, train_iter, test_iter, loss, trainer, num_epochs,
     inter_mat : array-like, optional
         The test interaction matrix ``(num_items, num_users)``, 0 = unobserved (AutoRec).
     plot : bool, default True
-        In a notebook, show one figure of the curves when training ends.
+        Show the run's progress: in a notebook, one figure of the curves redrawn in place
+        after every epoch (the stored output is the final figure); in a terminal, a
+        progress bar per epoch. ``False`` shows nothing but the summary lines.
 
     Returns
     -------
@@ -175,76 +226,91 @@ def train_recsys_rating(net, train_iter, test_iter, loss, trainer, num_epochs,
     factorisation) per second of training.
     """
     devices = resolve_devices(devices)
+    evaluate = _chapter_evaluation(net, test_iter, evaluator, inter_mat, devices, trainer)
+    train_epoch, speed = _chapter_epoch(net, train_iter, loss, trainer, devices, inter_mat)
+    reporter = make_reporter('auto' if plot else None, num_epochs)
+    history = run_epochs(train_epoch, evaluate, num_epochs, reporter=reporter,
+                         learning_rate=trainer.learning_rate)
+    _print_summary(history, speed, devices)
+    return history
+
+
+def _chapter_epoch(net, train_iter, loss, trainer, devices, inter_mat):
+    """d2l's training pass over ``train_iter``, and a record of its speed.
+
+    Returns ``(train_epoch, speed)``: ``train_epoch(epoch)`` returns the mean over the
+    epoch's batches of each batch's mean loss (the curve d2l plots); ``speed`` counts
+    the examples and seconds of training, evaluation excluded.
+    """
+    speed = {'examples': 0, 'seconds': 0.0}
+
+    def train_epoch(epoch):
+        start, batch_means, batches = time.perf_counter(), [], 0
+        for values in train_iter:
+            values = values if isinstance(values, (list, tuple)) else [values]
+            if epoch == 1 and batches == 0:  # before the first step: do shapes fit?
+                _check_first_batch(net, loss, values, devices, inter_mat)
+            input_data = [gluon.utils.split_and_load(v, devices) for v in values]
+            train_feat = input_data[:-1] if len(values) > 1 else input_data
+            train_label = input_data[-1]
+            with autograd.record():
+                preds = [net(*t) for t in zip(*train_feat)]
+                ls = [loss(p, s) for p, s in zip(preds, train_label)]
+            for l in ls:
+                l.backward()
+            # Kept on the device: one copy to NumPy per epoch, not a sync per batch.
+            batch_means.append([l.mean() for l in ls])
+            batches += 1
+            trainer.step(values[0].shape[0])
+            speed['examples'] += values[0].shape[0]
+        if batches == 0:
+            raise EmptyDataError(f'train_iter yielded no batch in epoch {epoch}: expected '
+                                 f'batches of training rows. Check that it was built from '
+                                 f'a non-empty matrix (and is not a generator already '
+                                 f'used up).')
+        total = sum(sum(float(m) for m in means) for means in batch_means) / len(devices)
+        speed['seconds'] += time.perf_counter() - start
+        return float(total / batches)
+
+    return train_epoch, speed
+
+
+def _chapter_evaluation(net, test_iter, evaluator, inter_mat, devices, trainer):
+    """The evaluation after each epoch: ``evaluate(epoch) -> {'test_rmse': ...}``.
+
+    Checks the test matrix before training, calls the evaluator with d2l's two
+    signatures, and warns once when the test RMSE is worse than predicting 0 everywhere.
+    """
     if evaluator is None:
         if inter_mat is None:
             raise TypeError('train_recsys_rating needs an evaluator, or inter_mat= for '
                             "AutoRec's default evaluator.")
         evaluator = autorec_evaluator
-    ceiling = _check_test_matrix(inter_mat) if inter_mat is not None else math.inf
-    history, examples, train_seconds = History(), 0, 0.0
-    try:
-        for epoch in range(1, num_epochs + 1):
-            start, batch_means, batches = time.perf_counter(), [], 0
-            for values in train_iter:
-                values = values if isinstance(values, (list, tuple)) else [values]
-                if epoch == 1 and batches == 0:  # before the first step: do shapes fit?
-                    _check_first_batch(net, loss, values, devices, inter_mat)
-                input_data = [gluon.utils.split_and_load(v, devices) for v in values]
-                train_feat = input_data[:-1] if len(values) > 1 else input_data
-                train_label = input_data[-1]
-                with autograd.record():
-                    preds = [net(*t) for t in zip(*train_feat)]
-                    ls = [loss(p, s) for p, s in zip(preds, train_label)]
-                for l in ls:
-                    l.backward()
-                # Kept on the device: one copy to NumPy per epoch, not a sync per batch.
-                batch_means.append([l.mean() for l in ls])
-                batches += 1
-                trainer.step(values[0].shape[0])
-                examples += values[0].shape[0]
-            if batches == 0:
-                raise EmptyDataError(f'train_iter yielded no batch in epoch {epoch}: '
-                                     f'expected batches of training rows. Check that it '
-                                     f'was built from a non-empty matrix (and is not a '
-                                     f'generator already used up).')
-            total = sum(sum(float(m) for m in means) for means in batch_means) / len(devices)
-            train_seconds += time.perf_counter() - start
-            if inter_mat is not None:
-                test_rmse = evaluator(net, test_iter, inter_mat, devices)
-            else:
-                test_rmse = evaluator(net, test_iter, devices)
-            history.epoch.append(epoch)
-            history.train_loss.append(float(total / max(batches, 1)))
-            history.test_rmse.append(float(test_rmse))
-            history.seconds.append(time.perf_counter() - start)
-            if math.isfinite(test_rmse) and test_rmse > ceiling:
-                warnings.warn(f'Test RMSE {test_rmse:.3f} at epoch {epoch} is worse than '
-                              f'predicting 0 for every rating (at most {ceiling:.3f}): '
-                              f'training is diverging or unstable; lower the learning '
-                              f'rate (now {trainer.learning_rate}).', RuntimeWarning,
-                              stacklevel=2)
-                ceiling = math.inf  # warn once
-            if not (math.isfinite(history.train_loss[-1]) and math.isfinite(test_rmse)):
-                history.stopped = (f'diverged at epoch {epoch} (train loss '
-                                   f'{history.train_loss[-1]}, test RMSE {test_rmse}); '
-                                   f'lower the learning rate (now '
-                                   f'{trainer.learning_rate}) and train again')
-                break
-    except KeyboardInterrupt:
-        # An interrupt between the appends above must not leave the columns uneven.
-        complete = min(len(history.epoch), len(history.train_loss),
-                       len(history.test_rmse), len(history.seconds))
-        for column in (history.epoch, history.train_loss, history.test_rmse,
-                       history.seconds):
-            del column[complete:]
-        history.stopped = f'interrupted during epoch {complete + 1}'
+    ceiling = [_check_test_matrix(inter_mat) if inter_mat is not None else math.inf]
+
+    def evaluate(epoch):
+        if inter_mat is not None:
+            test_rmse = float(evaluator(net, test_iter, inter_mat, devices))
+        else:
+            test_rmse = float(evaluator(net, test_iter, devices))
+        if math.isfinite(test_rmse) and test_rmse > ceiling[0]:
+            warnings.warn(f'Test RMSE {test_rmse:.3f} at epoch {epoch} is worse than '
+                          f'predicting 0 for every rating (at most {ceiling[0]:.3f}): '
+                          f'training is diverging or unstable; lower the learning rate '
+                          f'(now {trainer.learning_rate}).', RuntimeWarning, stacklevel=4)
+            ceiling[0] = math.inf  # warn once
+        return {'test_rmse': test_rmse}
+
+    return evaluate
+
+
+def _print_summary(history, speed, devices):
+    """d2l's two summary lines, after a line saying why training stopped, if it did."""
     if history.stopped:
         print(f'Training stopped: {history.stopped}. '
               f'Returning the history of {len(history.epoch)} epochs.')
     if history.epoch:
         print(f'train loss {history.train_loss[-1]:.3f}, '
               f'test RMSE {history.test_rmse[-1]:.3f}')
-        print(f'{examples / max(train_seconds, 1e-9):.1f} examples/sec on {devices}')
-        if plot and _in_notebook():
-            show_figure(plot_history(history))
-    return history
+        print(f'{speed["examples"] / max(speed["seconds"], 1e-9):.1f} examples/sec on '
+              f'{list(devices)}')

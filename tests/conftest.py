@@ -6,6 +6,8 @@ compared; everything that must stay stable is printed to stdout.
 """
 from pathlib import Path
 
+import numpy as onp
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,8 +31,19 @@ def real_data_dir():
     """
     import os
 
-    from d2l_ext.download import find_ml100k
+    from d2l_ext.datasets.store import find_ml100k
     if 'D2L_DATA_DIR' not in os.environ and (SHARED_DATA / 'ml-100k' / 'u.data').is_file():
         return SHARED_DATA
     folder = find_ml100k(ROOT / 'data')
     return folder.parent if folder.name == 'ml-100k' else folder
+
+
+def low_rank_ratings(num_users=60, num_items=80, density=0.3, seed=0):
+    """Ratings 1-5 from a rank-2 model, so there is structure to learn."""
+    rng = onp.random.default_rng(seed)
+    scores = rng.normal(size=(num_users, 2)) @ rng.normal(size=(2, num_items))
+    ratings = onp.clip(onp.rint(3 + scores), 1, 5)
+    users, items = onp.nonzero(rng.uniform(size=ratings.shape) < density)
+    return pd.DataFrame({'user_id': users + 1, 'item_id': items + 1,
+                         'rating': ratings[users, items].astype(int),
+                         'timestamp': 0}), num_users, num_items

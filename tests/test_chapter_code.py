@@ -4,7 +4,7 @@ import re
 import subprocess
 import sys
 
-from conftest import ROOT
+from tests.conftest import ROOT
 
 
 def test_chapter_code_runs_unchanged_and_reaches_the_books_rmse(real_data_dir, tmp_path):

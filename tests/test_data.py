@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 import d2l_ext as d2l
-from d2l_ext import download
-from d2l_ext.download import DatasetSpec, file_hash, find_dataset
+from d2l_ext.datasets import store as download
+from d2l_ext.datasets.registry import DatasetSpec
+from d2l_ext.datasets.store import file_hash, find_dataset
 
 
 def small_frame(num_rows=400, num_users=30, num_items=40, seed=0):
@@ -152,7 +153,7 @@ def test_offline_without_a_copy_names_every_place_and_what_to_do(tmp_path, monke
     message = str(error.value)
     for place in (tmp_path / 'arg', tmp_path / 'env', tmp_path.parent / 'data'):
         assert str(place) in message
-    assert download.DATA_HUB['ml-100k'][0] in message and 'D2L_DATA_DIR' in message
+    assert d2l.DATA_HUB['ml-100k'][0] in message and 'D2L_DATA_DIR' in message
     assert not list((tmp_path / 'arg').glob('*.zip*')), 'no partial download is left'
 
 
@@ -168,7 +169,7 @@ def test_reads_the_real_data(real_data_dir):
 
 
 def test_experiment_matrices_have_load_data_ml100ks_semantics():
-    from d2l_ext.experiment import interaction_matrix
+    from d2l_ext.data import interaction_matrix
     data, nu, ni = small_frame()
     data = pd.concat([data, data.iloc[:5].assign(rating=1)])  # repeated pairs: last wins
     inter = d2l.load_data_ml100k(data, nu, ni)[3].asnumpy()

@@ -5,7 +5,7 @@ import sys
 
 import yaml
 
-from conftest import ROOT
+from tests.conftest import ROOT
 
 spec = importlib.util.spec_from_file_location('tasks', ROOT / 'tasks.py')
 tasks = importlib.util.module_from_spec(spec)

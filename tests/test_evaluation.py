@@ -60,3 +60,18 @@ def test_no_observed_test_entry_is_a_clear_error_not_nan():
 def test_shape_mismatch_is_a_clear_error():
     with pytest.raises(d2l.D2LExtError, match='shape'):
         d2l.masked_rmse(onp.ones((2, 3)), onp.ones((3, 3)))
+
+
+def test_masked_rmse_applies_the_papers_default_rating_and_clipping():
+    train = onp.array([[4, 3], [0, 0]], dtype='float32')   # row 2 has no training rating
+    truth = onp.array([[0, 5], [2, 0]], dtype='float32')
+    recons = onp.array([[9, 7], [1, 1]], dtype='float32')
+    assert d2l.masked_rmse(truth, recons) == pytest.approx(onp.sqrt((4 + 1) / 2))
+    # Clipped to [1, 5]: 7 -> 5 (error 0); row 2 unseen -> default 3 (error 1).
+    assert d2l.masked_rmse(truth, recons, train=train, clip=(1, 5), default_rating=3) == pytest.approx(
+        onp.sqrt((0 + 1) / 2))
+
+
+def test_masked_rmse_an_empty_held_out_matrix_is_a_clear_error():
+    with pytest.raises(d2l.EmptyDataError, match='no observed'):
+        d2l.masked_rmse(onp.zeros((2, 3), dtype='float32'), onp.ones((2, 3), dtype='float32'))

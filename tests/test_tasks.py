@@ -4,7 +4,7 @@ import os
 import stat
 import sys
 
-from test_environment import tasks
+from tests.test_environment import tasks
 
 
 def stub_conda(tmp_path):

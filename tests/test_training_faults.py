@@ -169,15 +169,23 @@ class InterruptAt:
 def test_interrupt_keeps_the_history_and_the_figure(monkeypatch, capsys):
     net, trainer, train_iter, test_iter, test = setup()
     shown = []
-    monkeypatch.setattr(training, '_in_notebook', lambda: True)
-    monkeypatch.setattr(training, 'show_figure', shown.append)
+
+    class Recorder:  # stands in for the notebook's live figure
+        def update(self, history):
+            shown.append(d2l.plot_history(history))
+
+        def close(self, history):
+            pass
+
+    monkeypatch.setattr(training, 'make_reporter', lambda progress, num_epochs: Recorder())
     per_epoch = len(train_iter)
     history = fit(net, trainer, InterruptAt(train_iter, 2 * per_epoch + 2), test_iter, test,
                   num_epochs=5)
     assert history.epoch == [1, 2] and len(history.test_rmse) == 2
     assert history.stopped == 'interrupted during epoch 3'
     assert 'Returning the history of 2 epochs' in capsys.readouterr().out
-    (figure,) = shown
+    assert len(shown) == 2  # one figure update per completed epoch
+    figure = shown[-1]
     lines = figure.axes[1].get_lines()
     assert list(lines[0].get_xdata()) == [1, 2]
     assert list(lines[0].get_ydata()) == history.test_rmse

@@ -3,17 +3,18 @@
 :class:`AutoRecVariant` generalises :class:`d2l_ext.AutoRec` in the two directions the
 exercises ask about, and trains exactly like it (it masks its own output with
 ``sign(input)`` while training), so it plugs into
-``d2l_ext.experiment.fit_autorec(train, net=AutoRecVariant(...))``. Its first two
+``d2l_ext.lab.fitting.fit_autorec(train, net=AutoRecVariant(...))``. Its first two
 arguments are :class:`d2l_ext.AutoRec`'s, in the same order (``num_hidden, num_users,
 dropout``); everything else is keyword-only.
 
 With the defaults (one hidden layer, sigmoid encoder, identity decoder) it is the
 chapter's AutoRec, parameter for parameter.
 """
-from mxnet import autograd, np, npx
+from mxnet import np, npx
 from mxnet.gluon import nn
 
-from .errors import InvalidArgumentError
+from ..errors import InvalidArgumentError
+from ..model import mask_unobserved
 
 __all__ = ['ACTIVATIONS', 'AutoRecVariant']
 
@@ -100,6 +101,4 @@ class AutoRecVariant(nn.Block):
             pred = low + (high - low) * (np.tanh(pred) + 1) / 2
         elif self.decoder_activation == 'relu':
             pred = npx.relu(pred)
-        if autograd.is_training():  # Mask the gradient during training
-            return pred * np.sign(input)
-        return pred
+        return mask_unobserved(pred, input)

@@ -2,22 +2,22 @@
 
 Usage::
 
-    python -m d2l_ext.reproduce --dataset ml-100k --variant item --runs 5
-    python -m d2l_ext.reproduce --dataset ml-100k --variant both --protocol folds
-    python -m d2l_ext.reproduce --dataset ml-1m --variant both        # the paper's table
-    python -m d2l_ext.reproduce --short                                # seconds, for CI
+    python -m d2l_ext.lab.reproduce --dataset ml-100k --variant item --runs 5
+    python -m d2l_ext.lab.reproduce --dataset ml-100k --variant both --protocol folds
+    python -m d2l_ext.lab.reproduce --dataset ml-1m --variant both        # the paper's table
+    python -m d2l_ext.lab.reproduce --short                                # seconds, for CI
 
 Each configuration (dataset, protocol, variant) writes to the output folder (default
 ``output/reproduce/``):
 
 - ``<dataset>-<protocol>-<variant>.summary.csv``: one row, ``dataset, protocol, variant,
-  runs, mean_rmse, ci95, ...`` (see :meth:`d2l_ext.protocol.ProtocolResult.summary`);
+  runs, mean_rmse, ci95, ...`` (see :meth:`d2l_ext.lab.protocol.ProtocolResult.summary`);
 - ``....runs.csv`` (one row per split), ``....grid.csv`` (the weight-decay search),
   ``....history.csv`` (per epoch and split);
-- ``....png``: validation and test RMSE per epoch, one line per run;
+- ``....png``: validation and test RMSE per epoch, one line per run, side by side;
 
 and rebuilds ``results.csv`` and ``results.md`` from every summary in the folder. The
-protocol itself is :mod:`d2l_ext.protocol`; this module only parses arguments, shows
+protocol itself is :mod:`d2l_ext.lab.protocol`; this module only parses arguments, shows
 progress and writes files.
 """
 import argparse
@@ -26,71 +26,20 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from matplotlib.figure import Figure
 
-from .data import read_data_ml100k
-from .ml1m import read_data_ml1m
+from ..data import read_data_ml100k
+from ..datasets.movielens import canonical_splits_ml100k, read_data_ml1m
+from ..plotting import plot_runs
 from .protocol import PUBLISHED, holdout_splits, run_protocol
-from .splits import canonical_splits_ml100k
 
-__all__ = ['TextProgress', 'main', 'parse_args', 'plot_runs', 'reproduce']
+__all__ = ['main', 'parse_args', 'plot_protocol_runs', 'reproduce']
 
 NAMES = {'item': 'I-AutoRec', 'user': 'U-AutoRec'}
 
 
-class TextProgress:
-    """A one-line progress bar for one run, redrawn with a carriage return.
-
-    Called as ``progress(epoch, row)`` by :func:`d2l_ext.experiment.fit_autorec`. The
-    selection fit (rows with ``val_rmse``) counts up to ``total`` epochs; a refit that
-    follows counts up to the best validation epoch seen.
-    """
-
-    def __init__(self, label, total, stream=None, width=24):
-        self.label, self.total, self.width = label, total, width
-        self.stream = stream or sys.stderr
-        self.best_epoch, self.best_val, self.phase = None, float('inf'), 'select'
-
-    def __call__(self, epoch, row):
-        if 'val_rmse' in row:
-            if row['val_rmse'] < self.best_val:
-                self.best_epoch, self.best_val = epoch, row['val_rmse']
-            total, text = self.total, f"val {row['val_rmse']:.4f} test {row['test_rmse']:.4f}"
-        else:
-            if self.phase == 'select':
-                self.phase = 'refit'
-                self.stream.write('\n')
-            total = self.best_epoch or epoch
-            text = f"test {row['test_rmse']:.4f}"
-        done = int(self.width * min(epoch, total) / max(total, 1))
-        bar = '#' * done + '.' * (self.width - done)
-        self.stream.write(f'\r{self.label} {self.phase:6s} [{bar}] {epoch:4d}/{total} {text}')
-        self.stream.flush()
-
-    def close(self):
-        """End the bar's line."""
-        self.stream.write('\n')
-        self.stream.flush()
-
-
-def _progress_factory(total, quiet):
-    bars = []
-
-    def factory(label):
-        if bars:
-            bars[-1].close()
-        if quiet:
-            return None
-        bars.append(TextProgress(label, total))
-        return bars[-1]
-
-    factory.bars = bars
-    return factory
-
-
 def parse_args(argv=None):
     """Parse the command line (see the module docstring)."""
-    p = argparse.ArgumentParser(prog='python -m d2l_ext.reproduce',
+    p = argparse.ArgumentParser(prog='python -m d2l_ext.lab.reproduce',
                                 description="AutoRec under the paper's protocol.")
     p.add_argument('--dataset', choices=['ml-100k', 'ml-1m'], default='ml-100k')
     p.add_argument('--variant', choices=['item', 'user', 'both'], default='item')
@@ -122,35 +71,25 @@ def parse_args(argv=None):
     return args
 
 
-def plot_runs(histories, title):
-    """Validation (dashed) and test (solid) RMSE per epoch, one colour per run.
+def plot_protocol_runs(histories, title):
+    """Validation and test RMSE per epoch of every run, side by side on one y scale.
 
     Parameters
     ----------
-    histories : dict of str to pandas.DataFrame
-        Split name -> the selection fit's history (``val_rmse``, ``test_rmse``).
+    histories : dict of str to History
+        Split name -> the selection fit's history.
     title : str
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    fig = Figure(figsize=(7, 4), layout='constrained')
-    ax = fig.subplots()
-    for k, (name, h) in enumerate(histories.items()):
-        color = f'C{k}'
-        best = int(h.val_rmse.idxmin())
-        ax.plot(h.index, h.val_rmse, '--', color=color, lw=1)
-        ax.plot(h.index, h.test_rmse, '-', color=color, lw=1.2,
-                label=f'{name}: best val epoch {best}')
-        ax.plot(best, h.loc[best, 'val_rmse'], 'o', color=color, ms=4)
-    lows = pd.concat([h[['val_rmse', 'test_rmse']] for h in histories.values()])
-    ax.set(xlabel='epoch', ylabel='RMSE (clipped, default 3)', title=title,
-           ylim=(lows.min().min() - 0.02, min(lows.max().max(), lows.min().min() + 0.25)))
-    ax.plot([], [], 'k--', lw=1, label='validation (dashed)')
-    ax.plot([], [], 'k-', lw=1.2, label='test (solid)')
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc='upper right')
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(10, 3.8), layout='constrained')
+    ax_val, ax_test = fig.subplots(1, 2, sharey=True)
+    plot_runs(histories, 'validation (chooses the epoch)', 'val_rmse', ax=ax_val)
+    plot_runs(histories, 'test (never used to choose)', 'test_rmse', ax=ax_test)
+    fig.suptitle(title)
     return fig
 
 
@@ -185,14 +124,12 @@ def reproduce(args, out=None):
         print(f'{NAMES[variant]} on {args.dataset} ({num_users} users, {num_items} items), '
               f'{args.protocol} protocol, {len(splits)} runs, wd grid {args.wd_grid}, '
               f'at most {args.epochs} epochs', file=out, flush=True)
-        factory = _progress_factory(args.epochs, args.quiet)
         start = time.perf_counter()
         result = run_protocol(splits, num_users, num_items, variant, wd_grid=args.wd_grid,
                               num_epochs=args.epochs, patience=args.patience,
                               seed=args.seed, refit=not args.no_refit,
-                              progress_factory=factory, num_hiddens=args.num_hiddens)
-        if factory.bars and hasattr(factory.bars[-1], 'close'):
-            factory.bars[-1].close()
+                              progress=None if args.quiet else 'bar',
+                              num_hiddens=args.num_hiddens)
         summary = result.summary(dataset=args.dataset, protocol=args.protocol,
                                  variant=variant, method=NAMES[variant])
         summary.update(max_epochs=args.epochs, wd_grid=' '.join(f'{w:g}' for w in args.wd_grid),
@@ -202,8 +139,9 @@ def reproduce(args, out=None):
         pd.DataFrame([summary]).to_csv(f'{stem}.summary.csv', index=False)
         result.runs.to_csv(f'{stem}.runs.csv', index=False)
         result.grid.to_csv(f'{stem}.grid.csv', index=False)
-        pd.concat(result.histories, names=['split']).to_csv(f'{stem}.history.csv')
-        fig = plot_runs(result.histories, f'{NAMES[variant]}, {args.dataset}, '
+        pd.concat({name: h.to_frame() for name, h in result.histories.items()},
+                  names=['split']).to_csv(f'{stem}.history.csv')
+        fig = plot_protocol_runs(result.histories, f'{NAMES[variant]}, {args.dataset}, '
                                           f'{args.protocol} ({len(splits)} runs)')
         fig.savefig(f'{stem}.png', dpi=100)
         print(f'{NAMES[variant]}: test RMSE {summary["mean_rmse"]:.4f} +- '
@@ -250,7 +188,7 @@ def published_table(dataset):
 
 
 def main(argv=None):
-    """Entry point of ``python -m d2l_ext.reproduce``."""
+    """Entry point of ``python -m d2l_ext.lab.reproduce``."""
     return reproduce(parse_args(argv))
 
 

@@ -4,8 +4,8 @@ import io
 import pandas as pd
 import pytest
 
-from d2l_ext.reproduce import TextProgress, main, parse_args
-from test_ml1m import offline, write_ratings_dat  # noqa: F401  (fixture and writer)
+from d2l_ext.lab.reproduce import main, parse_args
+from tests.datasets.test_movielens import offline, write_ratings_dat  # noqa: F401  (fixture and writer)
 
 REQUIRED = ['dataset', 'protocol', 'variant', 'runs', 'mean_rmse', 'ci95']
 
@@ -34,7 +34,7 @@ def test_short_run_on_synthetic_ml1m_writes_tables_and_plots(tmp_path, offline, 
     assert markdown.startswith('| dataset') and 'I-AutoRec' in markdown
     printed = capsys.readouterr()
     assert '0.831' in printed.out and '0.874' in printed.out  # the paper's ML-1M table
-    assert 'select [' in printed.err and '\r' in printed.err  # one progress bar per run
+    assert 'select:' in printed.err and 'refit:' in printed.err  # one progress bar per fit
 
 
 def test_short_folds_on_real_ml100k(tmp_path, real_data_dir, capsys):
@@ -55,16 +55,3 @@ def test_arguments():
     assert (args.runs, args.epochs, args.wd_grid) == (3, 80, [1e-4, 1e-5])
     with pytest.raises(SystemExit):
         parse_args(['--dataset', 'ml-1m', '--protocol', 'folds'])
-
-
-def test_text_progress_bar():
-    stream = io.StringIO()
-    bar = TextProgress('u1', total=10, stream=stream, width=10)
-    bar(5, {'val_rmse': 0.9, 'test_rmse': 0.91})
-    bar(6, {'val_rmse': 0.95, 'test_rmse': 0.92})
-    bar(1, {'test_rmse': 0.93})
-    bar.close()
-    text = stream.getvalue()
-    assert '\ru1 select [#####.....]    5/10 val 0.9000 test 0.9100' in text
-    assert '\ru1 refit  [##........]    1/5 test 0.9300' in text  # refit counts to best epoch 5
-    assert text.endswith('\n')

@@ -1,13 +1,19 @@
 """The paper's protocol on small synthetic data, and ML-100K's canonical splits."""
+import contextlib
+import io
+
 import numpy as onp
 import pandas as pd
 import pytest
 from scipy import stats
 
 from d2l_ext import DataNotFoundError
-from d2l_ext.protocol import (evaluate_split, holdout_splits, mean_ci, paper_lambda,
+from d2l_ext.lab.protocol import (evaluate_split, holdout_splits, mean_ci, paper_lambda,
                               run_protocol)
-from d2l_ext.splits import SPLITS_ML100K, canonical_splits_ml100k, read_split_ml100k
+from d2l_ext.datasets.movielens import canonical_splits_ml100k, read_split_ml100k
+from d2l_ext.datasets.registry import ML100K
+
+SPLITS_ML100K = ML100K.folds
 
 FAST = dict(num_hiddens=16, batch_size=16, lr=0.02)
 
@@ -56,8 +62,8 @@ def test_epoch_is_chosen_on_validation_never_on_test():
     train, test = holdout_splits(data, nu, ni, runs=1)[0][1:]
     a = evaluate_split(train, test, nu, ni, 'item', num_epochs=12, patience=None,
                        refit=False, seed=3, **FAST)
-    assert a.best_epoch == int(a.history.val_rmse.idxmin())
-    assert a.test_rmse == pytest.approx(a.history.loc[a.best_epoch, 'test_rmse'])
+    assert a.best_epoch == a.history.epoch[int(onp.argmin(a.history.val_rmse))]
+    assert a.test_rmse == pytest.approx(a.history.best('test_rmse'))
     # another test set changes nothing that was chosen
     shuffled = test.assign(rating=onp.random.default_rng(0).integers(1, 6, len(test)))
     b = evaluate_split(train, shuffled, nu, ni, 'item', num_epochs=12, patience=None,
@@ -96,16 +102,18 @@ def test_unseen_items_get_the_default_rating_and_predictions_are_clipped():
 def test_run_protocol_picks_wd_on_the_first_split_validation():
     data, nu, ni = synthetic_ratings()
     splits = holdout_splits(data, nu, ni, runs=2)
-    labels = []
-    result = run_protocol(splits, nu, ni, 'item', wd_grid=(1e-5, 1e-1), num_epochs=4,
-                          patience=None, seed=0,
-                          progress_factory=lambda label: labels.append(label), **FAST)
+    stream = io.StringIO()
+    with contextlib.redirect_stderr(stream):
+        result = run_protocol(splits, nu, ni, 'item', wd_grid=(1e-5, 1e-1), num_epochs=4,
+                              patience=None, seed=0, progress='bar', **FAST)
     assert list(result.grid.wd) == [1e-5, 1e-1]
     assert result.wd == result.grid.wd[result.grid.val_rmse.idxmin()]
     assert result.grid['lambda'].tolist() == [paper_lambda(w, ni, nu) for w in (1e-5, 1e-1)]
     assert list(result.runs.split) == ['seed=0', 'seed=1']
     assert set(result.runs.wd) == {result.wd} and set(result.histories) == {'seed=0', 'seed=1'}
-    assert labels == ['seed=0 wd=1e-05', 'seed=0 wd=0.1', f'seed=1 wd={result.wd:g}']
+    bars = stream.getvalue()  # a progress bar per fit, named by split and weight decay
+    for label in ('seed=0 wd=1e-05 select', 'seed=0 wd=0.1 refit', f'seed=1 wd={result.wd:g}'):
+        assert label in bars
     summary = result.summary(dataset='toy', protocol='random', variant='item')
     for column in ('dataset', 'protocol', 'variant', 'runs', 'mean_rmse', 'ci95'):
         assert column in summary

@@ -1,4 +1,5 @@
-"""Find, verify, download and extract MovieLens-100K without ever leaving a damaged copy.
+"""Find, verify, download and extract a data set of :mod:`.registry` without ever leaving a
+damaged copy (MovieLens-100K in the examples below).
 
 Where the data is looked for, in order:
 
@@ -28,53 +29,14 @@ import urllib.error
 import urllib.request
 import zipfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .errors import (DataChecksumError, DataFormatError, DataNotFoundError,
-                     UnsafeArchiveError)
+from ..errors import (DataChecksumError, DataFormatError, DataNotFoundError,
+                      InvalidArgumentError, UnsafeArchiveError)
+from .registry import DATA_HUB, ML100K, DatasetSpec
 
-__all__ = ['DATA_HUB', 'DatasetSpec', 'ML100K', 'candidate_dirs', 'find_dataset',
-           'find_ml100k', 'download', 'extract_zip', 'file_hash']
-
-#: Name -> (address, SHA-1 of the archive), as in ``d2l.DATA_HUB`` (a test checks they agree).
-DATA_HUB = {
-    'ml-100k': ('https://files.grouplens.org/datasets/movielens/ml-100k.zip',
-                'cd4dcac4241c8a4ad7badc7ca635da8a69dddb83'),
-}
-
-
-
-@dataclass(frozen=True)
-class DatasetSpec:
-    """What identifies a downloadable data set.
-
-    Attributes
-    ----------
-    name : str
-        Name of the archive's top folder and stem, e.g. ``'ml-100k'`` for
-        ``ml-100k.zip`` holding ``ml-100k/``.
-    url : str
-        Official address of the zip archive.
-    archive_hash : (str, str)
-        ``(algorithm, hex digest)`` of the archive, as published (``hashlib`` names).
-    key_file : str
-        The file inside the folder that is read, e.g. ``'u.data'``.
-    key_sha256 : str or None
-        SHA-256 of ``key_file`` where published. Without it, extracting from the verified
-        archive records the member's SHA-256 beside the file (``<key_file>.sha256``), and
-        later reads verify the file against that record.
-    """
-
-    name: str
-    url: str
-    archive_hash: tuple
-    key_file: str
-    key_sha256: str = None
-
-
-ML100K = DatasetSpec('ml-100k', DATA_HUB['ml-100k'][0], ('sha1', DATA_HUB['ml-100k'][1]),
-                     'u.data', '06416e597f82b7342361e41163890c81036900f418ad91315590814211dca490')
+__all__ = ['candidate_dirs', 'find_dataset', 'find_ml100k', 'download', 'extract_zip',
+           'file_hash']
 
 ENV_VAR = 'D2L_DATA_DIR'
 DEFAULT_DIR = os.path.join('..', 'data')
@@ -101,6 +63,11 @@ def candidate_dirs(data_dir=None):
     -------
     list of (pathlib.Path, str)
         Each place with a word on where it came from (for error messages).
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``data_dir`` or ``$D2L_DATA_DIR`` names a file instead of a folder.
     """
     places = []
     if data_dir is not None:
@@ -108,6 +75,12 @@ def candidate_dirs(data_dir=None):
     if os.environ.get(ENV_VAR):
         places.append((Path(os.environ[ENV_VAR]), f'the {ENV_VAR} environment variable'))
     places.append((Path(DEFAULT_DIR), "d2l's default cache"))
+    for path, why in places:
+        if path.exists() and not path.is_dir():
+            raise InvalidArgumentError(
+                f'{path} ({why}) is a file, but it must be a folder: one that holds '
+                f'the extracted data set folder (e.g. ml-100k/), is that folder, or holds '
+                f'its zip archive. Pass the folder, not a file in it.')
     unique, seen = [], set()
     for path, why in places:
         key = os.path.abspath(path)

@@ -5,9 +5,10 @@ import zipfile
 import numpy as onp
 import pytest
 
-import d2l_ext.download as download
+import d2l_ext.datasets.store as download
 from d2l_ext import DataChecksumError, DataFormatError, DataNotFoundError
-from d2l_ext.ml1m import ML1M, parse_ratings_dat, read_data_ml1m
+from d2l_ext.datasets.movielens import parse_ratings_dat, read_data_ml1m
+from d2l_ext.datasets.registry import ML1M
 
 
 def write_ratings_dat(folder, num_users=80, num_movies=60, density=0.3, seed=0):
@@ -113,7 +114,8 @@ def test_extraction_records_the_members_checksum_and_later_reads_verify_it(tmp_p
     against the hash of the member inside the verified archive."""
     import hashlib
 
-    from d2l_ext.download import DatasetSpec, file_hash, find_dataset
+    from d2l_ext.datasets.registry import DatasetSpec
+    from d2l_ext.datasets.store import file_hash, find_dataset
     write_ratings_dat(tmp_path / 'src')
     archive = tmp_path / 'data' / 'ml-fake.zip'
     archive.parent.mkdir()

@@ -1,6 +1,6 @@
 """Execute a notebook headlessly and keep what a reader wants from it.
 
-``python -m d2l_ext.walkthrough NOTEBOOK OUTPUT_DIR`` executes ``NOTEBOOK`` top to bottom
+``python tools/run_notebook.py NOTEBOOK OUTPUT_DIR`` executes ``NOTEBOOK`` top to bottom
 (the notebook file itself is not modified), then writes to ``OUTPUT_DIR``:
 
 * ``<name>.ipynb``: the executed notebook,

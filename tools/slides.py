@@ -5,8 +5,8 @@ slide), ``'subslide'`` (a slide below the current one), ``'fragment'`` (revealed
 current slide), ``'notes'`` (speaker notes) or ``'skip'`` (left out). nbconvert turns each
 notebook into one reveal.js HTML file; this module runs it for many notebooks at once::
 
-    python -m d2l_ext.slides                      # every notebooks/*.ipynb -> output/slides/
-    python -m d2l_ext.slides notebooks/01-data.ipynb --output-dir /tmp/decks
+    python tools/slides.py                      # every notebooks/*.ipynb -> output/slides/
+    python tools/slides.py notebooks/01-data.ipynb --output-dir /tmp/decks
 
 The notebooks' stored outputs are used as they are (nothing is executed), and reveal.js
 is loaded from a CDN when the deck is opened in a browser.
@@ -16,14 +16,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .errors import D2LExtError
 
-__all__ = ['SLIDE_TYPES', 'build_slides', 'main']
+__all__ = ['SLIDE_TYPES', 'SlidesError', 'build_slides', 'main']
 
 SLIDE_TYPES = ('slide', 'subslide', 'fragment', 'skip', 'notes', '-')
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_NOTEBOOKS = ROOT / 'notebooks'
 DEFAULT_OUTPUT = ROOT / 'output' / 'slides'
+
+
+class SlidesError(RuntimeError):
+    """A deck could not be built; the message says which notebook and why."""
 
 
 def build_slides(notebooks=None, output_dir=DEFAULT_OUTPUT):
@@ -44,27 +47,27 @@ def build_slides(notebooks=None, output_dir=DEFAULT_OUTPUT):
 
     Raises
     ------
-    D2LExtError
+    SlidesError
         If a notebook does not exist or nbconvert fails (its error output is included).
     """
     notebooks = ([Path(p) for p in notebooks] if notebooks is not None
                  else sorted(DEFAULT_NOTEBOOKS.glob('*.ipynb')))
     if not notebooks:
-        raise D2LExtError(f'No notebooks to convert: expected .ipynb files in '
+        raise SlidesError(f'No notebooks to convert: expected .ipynb files in '
                           f'{DEFAULT_NOTEBOOKS}, or pass their paths.')
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for notebook in notebooks:
         if not notebook.is_file():
-            raise D2LExtError(f'Notebook {notebook} not found: pass the path of an '
+            raise SlidesError(f'Notebook {notebook} not found: pass the path of an '
                               f'existing .ipynb file.')
         cmd = [sys.executable, '-m', 'nbconvert', '--to', 'slides', '--log-level=WARN',
                '--output-dir', str(output_dir), str(notebook)]
         result = subprocess.run(cmd, capture_output=True, text=True)
         target = output_dir / f'{notebook.stem}.slides.html'
         if result.returncode != 0 or not target.is_file():
-            raise D2LExtError(f'nbconvert could not build the slides of {notebook} '
+            raise SlidesError(f'nbconvert could not build the slides of {notebook} '
                               f'(exit code {result.returncode}); expected {target}. '
                               f'Its output:\n{result.stderr.strip()}')
         written.append(target)
@@ -72,8 +75,8 @@ def build_slides(notebooks=None, output_dir=DEFAULT_OUTPUT):
 
 
 def main(argv=None):
-    """Command line: ``python -m d2l_ext.slides [NOTEBOOK ...] [--output-dir DIR]``."""
-    parser = argparse.ArgumentParser(prog='python -m d2l_ext.slides',
+    """Command line: ``python tools/slides.py [NOTEBOOK ...] [--output-dir DIR]``."""
+    parser = argparse.ArgumentParser(prog='python tools/slides.py',
                                      description='Build reveal.js slide decks of notebooks.')
     parser.add_argument('notebooks', nargs='*', help='default: every notebooks/*.ipynb')
     parser.add_argument('--output-dir', default=str(DEFAULT_OUTPUT),

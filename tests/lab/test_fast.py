@@ -5,7 +5,7 @@ import pytest
 from mxnet import autograd, gluon, np, npx
 
 import d2l_ext as d2l
-from d2l_ext.fast import FastAutoRec, copy_parameters, row_batches
+from d2l_ext.lab.fast import FastAutoRec, copy_parameters, row_batches
 
 npx.set_np()
 

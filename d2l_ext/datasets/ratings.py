@@ -22,10 +22,11 @@ from dataclasses import dataclass
 import numpy as onp
 import pandas as pd
 
-from .errors import DataFormatError, DataNotFoundError, InvalidArgumentError
+from ..errors import DataFormatError, DataNotFoundError, InvalidArgumentError
 
-__all__ = ['IdMap', 'read_ratings', 'remap_ids']
+__all__ = ['COLUMNS', 'IdMap', 'read_ratings', 'remap_ids']
 
+#: The columns of every ratings frame of this package (ids from 1).
 COLUMNS = ['user_id', 'item_id', 'rating', 'timestamp']
 _SHOW = 5  # offending lines quoted in an error message
 

@@ -3,10 +3,10 @@ import numpy as onp
 import pytest
 from mxnet import np, npx
 
-from d2l_ext.baselines import MF, fit_bias, fit_mf, global_mean, mf_reconstruction
+from d2l_ext.lab.baselines import MF, fit_bias, fit_mf, global_mean, mf_reconstruction
 from d2l_ext.errors import (EmptyDataError, InvalidArgumentError,
                              ShapeMismatchError)
-from d2l_ext.experiment import rmse_of
+from d2l_ext.evaluation import masked_rmse as rmse_of
 
 npx.set_np()
 
@@ -80,15 +80,15 @@ def test_mf_forward_matches_d2l_formula_and_reconstruction():
 def test_fit_mf_learns_low_rank_ratings_and_is_seeded():
     train, held, _ = synthetic(rank=2, density=0.6)
     kwargs = dict(num_factors=4, lr=0.05, wd=0, num_epochs=40, batch_size=64, seed=3)
-    result = fit_mf(train, {'held': held}, **kwargs)
+    result = fit_mf(train, {'test': held}, **kwargs)
     hist = result.history
-    assert list(hist.columns) == ['train_loss', 'train_rmse', 'held_rmse', 'seconds']
-    assert len(hist) == 40 and hist.index[0] == 1
-    assert hist.train_rmse.iloc[-1] < 0.2 < hist.train_rmse.iloc[0]
+    assert hist.columns == ['train_loss', 'train_rmse', 'test_rmse', 'seconds']
+    assert len(hist) == 40 and hist.epoch[0] == 1
+    assert hist.train_rmse[-1] < 0.2 < hist.train_rmse[0]
     # Beats the bias baseline on held-out entries, which cannot model the q_i.p_u part.
-    assert hist.held_rmse.iloc[-1] < rmse_of(held, fit_bias(train, 0, 0).predict())
-    again = fit_mf(train, {'held': held}, **kwargs).history
-    onp.testing.assert_array_equal(hist.held_rmse.to_numpy(), again.held_rmse.to_numpy())
+    assert hist.test_rmse[-1] < rmse_of(held, fit_bias(train, 0, 0).predict())
+    again = fit_mf(train, {'test': held}, **kwargs).history
+    onp.testing.assert_array_equal(hist.test_rmse, again.test_rmse)
 
 
 def test_fit_mf_selects_and_restores_best_epoch():
@@ -96,10 +96,10 @@ def test_fit_mf_selects_and_restores_best_epoch():
     result = fit_mf(train, {'val': held}, num_factors=20, lr=0.05, wd=0, num_epochs=60,
                     batch_size=32, seed=0, select_on='val', patience=5, restore_best=True)
     hist = result.history
-    assert result.best_epoch == int(hist.val_rmse.idxmin())
+    assert result.best_epoch == hist.epoch[int(onp.argmin(hist.val_rmse))]
     assert len(hist) <= result.best_epoch + 5
     restored = rmse_of(held, mf_reconstruction(result.net))
-    assert restored == pytest.approx(hist.val_rmse.min(), rel=1e-5)
+    assert restored == pytest.approx(min(hist.val_rmse), rel=1e-5)
 
 
 def test_fit_mf_checks_its_inputs():

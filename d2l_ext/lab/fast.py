@@ -1,6 +1,6 @@
 """A faster AutoRec for training on a CPU: the same model, with the mask outside the graph.
 
-:class:`d2l_ext.AutoRec` is the model the chapter teaches: a Gluon ``Block`` whose
+`d2l_ext.AutoRec` is the model the chapter teaches: a Gluon ``Block`` whose
 ``forward`` multiplies the prediction by ``sign(input)`` while training. That ``if`` on
 ``autograd.is_training()`` cannot live inside a hybridized (compiled) graph, so the Block
 always runs op by op from Python.
@@ -15,8 +15,11 @@ the model. :func:`copy_parameters` moves parameters from one to the other.
 gather per batch, where ``gluon.data.DataLoader`` indexes the matrix row by row.
 """
 import numpy as onp
-from mxnet import autograd, np
+from mxnet import np
 from mxnet.gluon import nn
+
+from ..errors import InvalidArgumentError
+from ..model import mask_unobserved
 
 __all__ = ['FastAutoRec', 'copy_parameters', 'row_batches']
 
@@ -71,10 +74,7 @@ class FastAutoRec(nn.Block):
         return self.body.decoder
 
     def forward(self, input):
-        pred = self.body(input)
-        if autograd.is_training():  # The mask, outside the compiled graph.
-            return pred * np.sign(input)
-        return pred
+        return mask_unobserved(self.body(input), input)  # outside the compiled graph
 
 
 def copy_parameters(source, target):
@@ -113,7 +113,7 @@ class row_batches:
 
     def __init__(self, matrix, batch_size, shuffle=False, last_batch='keep'):
         if last_batch not in ('keep', 'discard', 'rollover'):
-            raise ValueError(f"last_batch must be 'keep', 'discard' or 'rollover', "
+            raise InvalidArgumentError(f"last_batch must be 'keep', 'discard' or 'rollover', "
                              f"not {last_batch!r}.")
         self.matrix, self.batch_size = matrix, int(batch_size)
         self.shuffle, self.last_batch = shuffle, last_batch

@@ -1,9 +1,9 @@
 """Baselines that AutoRec must beat: global mean, user/item biases, matrix factorisation.
 
 Every model here is fitted on the same ``(num_items, num_users)`` interaction matrix that
-item-based AutoRec reads (0 = unobserved, see :func:`d2l_ext.experiment.interaction_matrix`)
+item-based AutoRec reads (0 = unobserved, see :func:`d2l_ext.data.interaction_matrix`)
 and returns a full reconstruction of that shape, so all of them are scored by the same
-:func:`d2l_ext.experiment.rmse_of` on the same held-out matrix: a like-for-like comparison.
+:func:`d2l_ext.masked_rmse` on the same held-out matrix: a like-for-like comparison.
 
 - :func:`global_mean`: predict the mean training rating everywhere.
 - :func:`fit_bias`: :math:`\\hat r_{iu} = \\mu + b_i + b_u`, regularised least squares,
@@ -19,10 +19,10 @@ import numpy as onp
 from mxnet import autograd, gluon, np
 from mxnet.gluon import nn
 
-from .devices import resolve_devices
-from .errors import EmptyDataError, InvalidArgumentError, ShapeMismatchError
-from .experiment import check_evals, run_epochs
-from .reproducibility import set_seed
+from ..devices import resolve_devices
+from ..errors import EmptyDataError, InvalidArgumentError, ShapeMismatchError
+from ..reproducibility import set_seed
+from .fitting import check_evals, fit_epochs
 
 __all__ = ['global_mean', 'BiasBaseline', 'fit_bias', 'MF', 'mf_reconstruction', 'fit_mf']
 
@@ -33,11 +33,11 @@ def _observed(train):
         raise ShapeMismatchError(f'Expected an interaction matrix of shape '
                                  f'(num_items, num_users); '
                           f'found an array of shape {train.shape}. Build it with '
-                          f'd2l_ext.experiment.interaction_matrix.')
+                                 f'd2l_ext.data.interaction_matrix.')
     items, users = onp.nonzero(train)
     if items.size == 0:
-        raise EmptyDataError('The training matrix has no observed (non-zero) rating: nothing '
-                          'to fit. Check the split.')
+        raise EmptyDataError('The training matrix has no observed (non-zero) rating: '
+                             'nothing to fit. Check the split.')
     return items, users, train[items, users].astype(onp.float64)
 
 
@@ -160,7 +160,7 @@ def mf_reconstruction(net):
     -------
     numpy.ndarray of shape (num_items, num_users), float32
         ``recons[i, u]`` = :math:`\\mathbf{q}_i^\\top \\mathbf{p}_u + b_i + b_u`, the layout
-        of AutoRec's reconstruction, ready for :func:`d2l_ext.experiment.rmse_of`.
+        of AutoRec's reconstruction, ready for :func:`d2l_ext.masked_rmse`.
     """
     P = net.P.weight.data().asnumpy()
     Q = net.Q.weight.data().asnumpy()
@@ -172,13 +172,13 @@ def mf_reconstruction(net):
 def fit_mf(train, evals=None, *, num_factors=30, lr=0.002, wd=1e-5, num_epochs=20,
            batch_size=512, sigma=0.01, optimizer='adam', seed=None, devices=None,
            clip=None, default_rating=None, select_on=None, patience=None,
-           restore_best=False, progress=None):
+           restore_best=False, progress='auto', title=None):
     """Train d2l's :class:`MF` on the observed entries of an interaction matrix.
 
     The loop is the book's (``gluon.loss.L2Loss`` on each rating, Adam with weight decay
     ``wd`` on every parameter, ``Normal(sigma)`` initialisation, minibatches of ratings in
     a new random order each epoch) with the bookkeeping of
-    :func:`d2l_ext.experiment.fit_autorec`, so the two are trained and scored alike.
+    :func:`d2l_ext.lab.fitting.fit_autorec`, so the two are trained and scored alike.
 
     Parameters
     ----------
@@ -192,8 +192,8 @@ def fit_mf(train, evals=None, *, num_factors=30, lr=0.002, wd=1e-5, num_epochs=2
         Seeds Python, NumPy and MXNet before initialisation, and the batch order.
     devices : list of mxnet.Context, optional
         Only the first is used; defaults to :func:`d2l_ext.try_all_gpus`.
-    clip, default_rating, select_on, patience, restore_best, progress
-        As in :func:`d2l_ext.experiment.fit_autorec`.
+    clip, default_rating, select_on, patience, restore_best, progress, title
+        As in :func:`d2l_ext.lab.fitting.fit_autorec`.
 
     Returns
     -------
@@ -230,7 +230,7 @@ def fit_mf(train, evals=None, *, num_factors=30, lr=0.002, wd=1e-5, num_epochs=2
             losses.append(l.sum())
         return float(sum(losses)) / ratings.size
 
-    return run_epochs(net, train_epoch, lambda: mf_reconstruction(net), train, evals,
+    return fit_epochs(net, train_epoch, lambda: mf_reconstruction(net), train, evals,
                       num_epochs, clip=clip, default_rating=default_rating,
                       select_on=select_on, patience=patience, restore_best=restore_best,
-                      progress=progress)
+                      progress=progress, title=title, learning_rate=lr)

@@ -7,7 +7,7 @@ shape ``(num_items, num_users)`` for item-based AutoRec, 0 = unobserved.
 import numpy as onp
 import pandas as pd
 
-from .errors import D2LExtError
+from ..errors import DataFormatError, InvalidArgumentError
 
 __all__ = ['describe_ratings', 'ratings_per', 'dense_corner']
 
@@ -54,10 +54,10 @@ def ratings_per(data, by, size):
         ``counts[index]`` for ``index = id - 1`` (int64).
     """
     if by not in ('user', 'item'):
-        raise D2LExtError(f"by must be 'user' or 'item', not {by!r}.")
+        raise InvalidArgumentError(f"by must be 'user' or 'item', not {by!r}.")
     ids = data.iloc[:, 0 if by == 'user' else 1].to_numpy(dtype=onp.int64) - 1
     if len(ids) and (ids.min() < 0 or ids.max() >= size):
-        raise D2LExtError(f'{by} ids must run from 1 to {size}; found ids from '
+        raise DataFormatError(f'{by} ids must run from 1 to {size}; found ids from '
                           f'{ids.min() + 1} to {ids.max() + 1}. Pass the right size.')
     return onp.bincount(ids, minlength=size)
 

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 import d2l_ext as d2l
-from d2l_ext import download
-from d2l_ext.download import DatasetSpec, extract_zip, find_dataset
+from d2l_ext.datasets import store as download
+from d2l_ext.datasets.registry import DatasetSpec
+from d2l_ext.datasets.store import extract_zip, find_dataset
 
 KEY = b'1\t1\t5\t100\n2\t1\t3\t101\n1\t2\t4\t102\n' * 50
 
@@ -226,7 +227,7 @@ def test_archive_without_the_key_file_is_refused(tmp_path, served):
 
 
 def _worker(spec, place, barrier, results):
-    import d2l_ext.download as dl
+    import d2l_ext.datasets.store as dl
     barrier.wait()
     folder = dl.find_dataset(spec, place)
     results.put((str(folder), (folder / 'u.data').read_bytes() == KEY))
@@ -312,7 +313,7 @@ def test_download_by_d2l_name_reuses_a_good_copy(tmp_path, monkeypatch):
     called = []
     monkeypatch.setattr(urllib.request, 'urlopen', lambda *a, **k: called.append(a))
     monkeypatch.setattr(download, 'file_hash', lambda path, algorithm='sha256':
-                        download.DATA_HUB['ml-100k'][1])
+                        d2l.DATA_HUB['ml-100k'][1])
     (tmp_path / 'ml-100k.zip').write_bytes(b'stand-in')
     assert download.download('ml-100k', tmp_path) == tmp_path / 'ml-100k.zip'
     assert not called

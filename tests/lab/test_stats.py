@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from d2l_ext.errors import D2LExtError
-from d2l_ext.stats import dense_corner, describe_ratings, ratings_per
+from d2l_ext.lab.stats import dense_corner, describe_ratings, ratings_per
 
 
 @pytest.fixture

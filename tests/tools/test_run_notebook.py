@@ -5,7 +5,7 @@ import io
 import nbformat
 from matplotlib.figure import Figure
 
-from d2l_ext.walkthrough import execute_notebook, main
+from tools.run_notebook import execute_notebook, main
 
 
 def tiny_notebook(path, rmse_line=True):

@@ -4,8 +4,8 @@ import pytest
 from mxnet import autograd, np, npx
 
 from d2l_ext.errors import InvalidArgumentError
-from d2l_ext.experiment import fit_autorec
-from d2l_ext.variants import AutoRecVariant
+from d2l_ext.lab.fitting import fit_autorec
+from d2l_ext.lab.variants import AutoRecVariant
 
 npx.set_np()
 
@@ -21,8 +21,7 @@ def test_default_variant_is_the_chapters_autorec():
     a = fit_autorec(train, {'val': train}, num_hiddens=8, num_epochs=3, seed=1)
     b = fit_autorec(train, {'val': train}, num_epochs=3, seed=1,
                     net=AutoRecVariant(8, train.shape[1]))
-    onp.testing.assert_array_equal(a.history.val_rmse.to_numpy(),
-                                   b.history.val_rmse.to_numpy())
+    onp.testing.assert_array_equal(a.history.val_rmse, b.history.val_rmse)
     assert [p.shape for p in a.net.collect_params().values()] == \
         [p.shape for p in b.net.collect_params().values()]
 
@@ -59,12 +58,12 @@ def test_variants_train_with_fit_autorec():
     train = ratings(40, 12, seed=2)
     deep = fit_autorec(train, num_epochs=30, lr=0.01, seed=0,
                        net=AutoRecVariant((16, 8, 16), 12, dropout=0.0))
-    assert deep.history.train_rmse.iloc[-1] < deep.history.train_rmse.iloc[0]
+    assert deep.history.train_rmse[-1] < deep.history.train_rmse[0]
     sig = fit_autorec(train, num_epochs=30, lr=0.01, seed=0,
                       net=AutoRecVariant(16, 12, dropout=0.0,
                                           encoder_activation='sigmoid',
                                           decoder_activation='sigmoid'))
-    assert sig.history.train_rmse.iloc[-1] < sig.history.train_rmse.iloc[0]
+    assert sig.history.train_rmse[-1] < sig.history.train_rmse[0]
 
 
 def test_arguments_in_autorecs_order():

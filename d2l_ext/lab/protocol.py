@@ -1,5 +1,5 @@
 """The AutoRec paper's evaluation protocol (Sedhain et al., WWW 2015), on top of
-:mod:`d2l_ext.experiment`.
+:mod:`d2l_ext.lab.fitting`.
 
 The paper splits the ratings at random 90/10 into training and test sets, repeats that
 five times with different seeds and reports the mean test RMSE with a 95% confidence
@@ -11,7 +11,7 @@ the training set, never on the test set.
 Here one run on one ``(train, test)`` split does:
 
 1. hold out ``val_ratio`` of the training ratings as a validation set;
-2. train on the rest with :func:`~d2l_ext.experiment.fit_autorec`, evaluating validation
+2. train on the rest with :func:`~d2l_ext.lab.fitting.fit_autorec`, evaluating validation
    and test RMSE after every epoch (the test curve is recorded for the plot only) and
    stopping ``patience`` epochs after the best validation RMSE;
 3. with ``refit=True`` (the default), train again on the whole training set for the
@@ -37,9 +37,10 @@ import pandas as pd
 from mxnet import npx
 from scipy import stats
 
-from .data import split_data_ml100k
-from .errors import D2LExtError
-from .experiment import fit_autorec, interaction_matrix
+from ..data import interaction_matrix, split_data_ml100k
+from ..errors import EmptyDataError, InvalidArgumentError
+from ..history import History
+from .fitting import fit_autorec
 
 __all__ = ['PUBLISHED', 'RunResult', 'ProtocolResult', 'holdout_splits', 'mean_ci',
            'paper_lambda', 'evaluate_split', 'run_protocol']
@@ -139,7 +140,7 @@ class RunResult:
         Test RMSE of the model trained without the validation part, at ``best_epoch``.
     seconds : float
         Wall time of the run (both fits).
-    history : pandas.DataFrame
+    history : History
         Per epoch of the selection fit: ``train_loss, train_rmse, val_rmse, test_rmse,
         seconds`` (the test column is recorded for plotting, never used to choose).
     """
@@ -151,12 +152,12 @@ class RunResult:
     test_rmse: float
     test_rmse_selected: float
     seconds: float
-    history: pd.DataFrame = field(repr=False)
+    history: History = field(repr=False)
 
 
 def evaluate_split(train_data, test_data, num_users, num_items, variant='item', *,
                    wd=1e-5, num_epochs=150, patience=20, val_ratio=0.1, seed=0, refit=True,
-                   progress=None, **hyper):
+                   progress='bar', label='', **hyper):
     """Run the protocol on one split: choose the epoch on validation data, report test RMSE.
 
     Parameters
@@ -179,11 +180,13 @@ def evaluate_split(train_data, test_data, num_users, num_items, variant='item', 
     refit : bool, default True
         Retrain on the whole training set for ``best_epoch`` epochs and report that
         model's test RMSE.
-    progress : callable, optional
-        ``progress(epoch, row)`` after each epoch of the selection fit, then of the refit
-        (``row`` has no ``val_rmse`` there); see :func:`~d2l_ext.experiment.fit_autorec`.
+    progress : {'bar', 'auto', 'figure'} or None, default 'bar'
+        How each fit shows its progress (see :func:`d2l_ext.plotting.make_reporter`): by
+        default one progress bar for the selection fit, then one for the refit.
+    label : str, optional
+        Names the run in the progress bars (e.g. the split).
     **hyper
-        Passed to :func:`~d2l_ext.experiment.fit_autorec` (``num_hiddens``, ``lr``,
+        Passed to :func:`~d2l_ext.lab.fitting.fit_autorec` (``num_hiddens``, ``lr``,
         ``dropout``, ``batch_size``, ``devices``...).
 
     Returns
@@ -199,7 +202,7 @@ def evaluate_split(train_data, test_data, num_users, num_items, variant='item', 
     fit_part, val_part = split_data_ml100k(train_data, num_users, num_items, 'random',
                                            val_ratio, seed=seed + 10_000)
     if len(val_part) == 0 or len(fit_part) == 0:
-        raise D2LExtError(f'The validation split of {len(train_data)} training ratings with '
+        raise EmptyDataError(f'The validation split of {len(train_data)} training ratings with '
                           f'val_ratio={val_ratio} left {len(fit_part)} to train on and '
                           f'{len(val_part)} to validate: use more data or another ratio.')
     matrices = {name: interaction_matrix(frame, num_users, num_items, variant)
@@ -208,14 +211,16 @@ def evaluate_split(train_data, test_data, num_users, num_items, variant='item', 
     post = dict(clip=(1, 5), default_rating=3)
     selection = fit_autorec(matrices['fit'], {'val': matrices['val'], 'test': matrices['test']},
                             wd=wd, num_epochs=num_epochs, seed=seed, select_on='val',
-                            patience=patience, progress=progress, **post, **hyper)
+                            patience=patience, progress=progress,
+                            title=f'{label} select'.strip(), **post, **hyper)
     best = selection.best_epoch
     test_selected = selection.best('test_rmse')
     test_rmse = test_selected
     if refit:
         final = fit_autorec(matrices['train'], {'test': matrices['test']}, wd=wd,
-                            num_epochs=best, seed=seed, progress=progress, **post, **hyper)
-        test_rmse = float(final.history['test_rmse'].iloc[-1])
+                            num_epochs=best, seed=seed, progress=progress,
+                            title=f'{label} refit'.strip(), **post, **hyper)
+        test_rmse = final.history.test_rmse[-1]
     return RunResult(split='', wd=wd, best_epoch=int(best),
                      val_rmse=selection.best('val_rmse'), test_rmse=test_rmse,
                      test_rmse_selected=test_selected,
@@ -231,7 +236,7 @@ class ProtocolResult:
     runs : pandas.DataFrame
         One row per split: ``split, wd, best_epoch, val_rmse, test_rmse,
         test_rmse_selected, seconds``.
-    histories : dict of str to pandas.DataFrame
+    histories : dict of str to History
         The selection fit's per-epoch history of each split.
     grid : pandas.DataFrame
         The weight-decay search on the first split: ``wd, lambda, best_epoch, val_rmse``.
@@ -262,7 +267,7 @@ class ProtocolResult:
 
 def run_protocol(splits, num_users, num_items, variant='item', *, wd_grid=(1e-5,),
                  num_epochs=150, patience=20, val_ratio=0.1, seed=0, refit=True,
-                 progress_factory=None, **hyper):
+                 progress='bar', **hyper):
     """Run the paper's protocol over several splits.
 
     The weight decay is chosen on the first split's validation set from ``wd_grid``
@@ -282,17 +287,16 @@ def run_protocol(splits, num_users, num_items, variant='item', *, wd_grid=(1e-5,
         See :func:`evaluate_split`.
     seed : int
         Split ``k`` (from 0) is evaluated with seed ``seed + k``.
-    progress_factory : callable, optional
-        ``progress_factory(label)`` returns the ``progress`` callback of one fit's run
-        (for a progress bar per run); ``label`` names the split and the weight decay.
+    progress : {'bar', 'auto', 'figure'} or None, default 'bar'
+        How each fit shows its progress; the bars are labelled with the split and the
+        weight decay (see :func:`evaluate_split`).
 
     Returns
     -------
     ProtocolResult
     """
     if not splits:
-        raise D2LExtError('run_protocol needs at least one (name, train, test) split.')
-    make = progress_factory or (lambda label: None)
+        raise InvalidArgumentError('run_protocol needs at least one (name, train, test) split.')
     name0, train0, test0 = splits[0]
     rows = num_items if variant == 'item' else num_users
     cols = num_users if variant == 'item' else num_items
@@ -301,7 +305,7 @@ def run_protocol(splits, num_users, num_items, variant='item', *, wd_grid=(1e-5,
         result = evaluate_split(train0, test0, num_users, num_items, variant, wd=wd,
                                 num_epochs=num_epochs, patience=patience,
                                 val_ratio=val_ratio, seed=seed, refit=refit,
-                                progress=make(f'{name0} wd={wd:g}'), **hyper)
+                                progress=progress, label=f'{name0} wd={wd:g}', **hyper)
         result.split = name0
         tried[wd] = result
         grid_rows.append({'wd': wd, 'lambda': paper_lambda(wd, rows, cols),
@@ -314,7 +318,7 @@ def run_protocol(splits, num_users, num_items, variant='item', *, wd_grid=(1e-5,
         result = evaluate_split(train, test, num_users, num_items, variant, wd=best_wd,
                                 num_epochs=num_epochs, patience=patience,
                                 val_ratio=val_ratio, seed=seed + k, refit=refit,
-                                progress=make(f'{name} wd={best_wd:g}'), **hyper)
+                                progress=progress, label=f'{name} wd={best_wd:g}', **hyper)
         result.split = name
         results.append(result)
     runs = pd.DataFrame([{k: getattr(r, k) for k in

@@ -1,0 +1,14 @@
+"""The lab: everything beyond the chapter, built on its Block, RMSE, loop and history.
+
+- :mod:`.fitting`: ``fit_autorec``, item- or user-based AutoRec with train, validation and
+  test RMSE per epoch, the best epoch chosen on validation data, early stopping;
+- :mod:`.variants`: AutoRec with other activations and depths (the chapter's exercises);
+- :mod:`.fast`: ``FastAutoRec``, the same model with a hybridizable body, for speed;
+- :mod:`.baselines`: global mean, user/item biases, d2l's matrix factorisation;
+- :mod:`.protocol`: the AutoRec paper's evaluation protocol;
+- :mod:`.stats`: summaries of a ratings table (sparsity, long tail);
+- :mod:`.reproduce`: the protocol from a terminal, ``python -m d2l_ext.lab.reproduce``.
+
+Each module is imported on its own (``from d2l_ext.lab.fitting import fit_autorec``);
+importing this package imports none of them.
+"""
