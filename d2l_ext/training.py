@@ -24,7 +24,49 @@ from .evaluation import shape_error
 from .history import LABELS, History
 from .plotting import make_reporter
 
-__all__ = ['run_epochs', 'train_recsys_rating']
+__all__ = ['EarlyStopping', 'run_epochs', 'train_recsys_rating']
+
+
+class EarlyStopping:
+    """The rule that chooses the best epoch and stops a run that no longer improves.
+
+    Parameters
+    ----------
+    patience : int, optional
+        Stop after this many epochs without a new best score; ``None`` never stops.
+
+    Attributes
+    ----------
+    best_epoch : int or None
+        The epoch with the lowest score so far (the first of equal ones).
+    best_score : float
+    """
+
+    def __init__(self, patience=None):
+        self.patience, self.best_epoch, self.best_score = patience, None, math.inf
+
+    def update(self, epoch, score):
+        """Record an epoch's score (lower is better); return True if it is a new best."""
+        if self.best_epoch is None or score < self.best_score:
+            self.best_epoch, self.best_score = epoch, score
+            return True
+        return False
+
+    def should_stop(self, epoch):
+        """True when ``patience`` epochs have passed since the best one."""
+        return (self.patience is not None and self.best_epoch is not None
+                and epoch - self.best_epoch >= self.patience)
+
+    @classmethod
+    def replay(cls, scores, patience):
+        """The epoch at which a run with these per-epoch scores would stop (the last epoch
+        if it would not), and the best epoch; epochs count from 1."""
+        rule = cls(patience)
+        for epoch, score in enumerate(scores, start=1):
+            rule.update(epoch, score)
+            if rule.should_stop(epoch):
+                return epoch, rule.best_epoch
+        return len(scores), rule.best_epoch
 
 
 def run_epochs(train_epoch, evaluate, num_epochs, *, net=None, select_on=None,
@@ -68,6 +110,7 @@ def run_epochs(train_epoch, evaluate, num_epochs, *, net=None, select_on=None,
     """
     history, best_params = History(), None
     column = None if select_on is None else f'{select_on}_rmse'
+    rule = EarlyStopping(patience)
     try:
         for epoch in range(1, num_epochs + 1):
             start = time.perf_counter()
@@ -82,12 +125,12 @@ def run_epochs(train_epoch, evaluate, num_epochs, *, net=None, select_on=None,
                 warnings.warn(f'Training {history.stopped}.', RuntimeWarning, stacklevel=3)
                 break
             if column is not None:
-                if history.best_epoch is None or metrics[column] < history.best(column):
+                if rule.update(epoch, metrics[column]):
                     history.best_epoch = epoch
                     if restore_best:
                         best_params = {k: v.data().copy()
                                        for k, v in net.collect_params().items()}
-                elif patience is not None and epoch - history.best_epoch >= patience:
+                elif rule.should_stop(epoch):
                     history.stopped = (f'stopped early at epoch {epoch}: no better '
                                        f'{select_on} RMSE in {patience} epochs after epoch '
                                        f'{history.best_epoch}')

@@ -57,3 +57,11 @@ def test_an_evaluator_is_required_without_inter_mat():
     net, train_iter, test_iter, trainer, _ = chapter_setup()
     with pytest.raises(TypeError, match='evaluator'):
         d2l.train_recsys_rating(net, train_iter, test_iter, gluon.loss.L2Loss(), trainer, 1)
+
+
+def test_early_stopping_rule_is_the_loops_rule():
+    from d2l_ext.training import EarlyStopping
+    assert EarlyStopping.replay([1.0, 0.9, 0.95, 0.96, 0.97], patience=2) == (4, 2)
+    assert EarlyStopping.replay([1.0, 0.9, 0.8], patience=2) == (3, 3)
+    rule = EarlyStopping(patience=None)
+    assert rule.update(1, 0.5) and not rule.update(2, 0.5) and not rule.should_stop(99)
