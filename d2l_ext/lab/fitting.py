@@ -7,9 +7,16 @@ the same batching for every variant. :func:`fit_autorec` does that with the chap
 model, loss and optimiser, through the package's one epoch loop
 (:func:`d2l_ext.training.run_epochs`) and its one RMSE (:func:`d2l_ext.masked_rmse`).
 
-Matrices here are NumPy float32 arrays with 0 = unobserved (see
-:func:`d2l_ext.data.interaction_matrix`). Item-based AutoRec reads rows of the
+Matrices here are NumPy float32 arrays or ``scipy.sparse`` CSR matrices with
+0 = unobserved (see :func:`d2l_ext.data.interaction_matrix` and
+:func:`d2l_ext.lab.sparse.sparse_interaction_matrix`). Item-based AutoRec reads rows of the
 ``(num_items, num_users)`` matrix; user-based reads rows of its transpose.
+
+Two storage paths train the same model with the same loss and parameters
+(``storage=``): ``'dense'`` holds the matrices as arrays, ``'sparse'`` holds them as CSR
+and makes each batch of rows dense on the fly, scoring only the observed held-out
+entries (see :mod:`d2l_ext.lab.sparse`). ``'auto'`` (the default) is sparse when one
+dense float32 copy would exceed :data:`d2l_ext.lab.sparse.DENSE_LIMIT_BYTES` (1 GiB).
 """
 from dataclasses import dataclass
 
@@ -25,11 +32,14 @@ from ..model import AutoRec
 from ..plotting import make_reporter
 from ..reproducibility import set_seed
 from ..training import run_epochs
+from . import sparse as sp
 
 __all__ = ['FitResult', 'check_evals', 'fit_epochs', 'fit_autorec']
 
 #: The held-out matrices a fitter scores after every epoch, besides the training one.
 EVAL_NAMES = ('val', 'test')
+#: The sparse path reconstructs at most this many entries at once while evaluating.
+EVAL_BATCH_ENTRIES = 1 << 26
 
 
 @dataclass
@@ -93,7 +103,7 @@ def check_evals(train, evals, select_on):
 
 def fit_epochs(net, train_epoch, reconstruct, train, evals, num_epochs, *, clip=None,
                default_rating=None, select_on=None, patience=None, restore_best=False,
-               progress='auto', title=None, learning_rate=None):
+               progress='auto', title=None, learning_rate=None, evaluate=None):
     """Run a lab fitter's epochs: train, reconstruct, score with :func:`masked_rmse`.
 
     Shared by :func:`fit_autorec` and :func:`d2l_ext.lab.baselines.fit_mf`: each epoch
@@ -101,14 +111,16 @@ def fit_epochs(net, train_epoch, reconstruct, train, evals, num_epochs, *, clip=
     ``reconstruct()`` (the full prediction, a NumPy array of ``train``'s shape), scored on
     ``train`` and on every matrix of ``evals`` (with the paper's ``clip`` and
     ``default_rating`` on the held-out ones), all through
-    :func:`d2l_ext.training.run_epochs`.
+    :func:`d2l_ext.training.run_epochs`. ``evaluate(epoch)``, when given, replaces that
+    scoring (``reconstruct`` is then unused): it returns the same ``{'train_rmse': ...,
+    '<name>_rmse': ...}`` (the sparse path scores batch by batch this way).
 
     Returns
     -------
     FitResult
     """
 
-    def evaluate(epoch):
+    def dense_evaluate(epoch):
         recons = reconstruct()
         row = {'train_rmse': masked_rmse(train, recons, clip=clip)}
         for name, matrix in evals.items():
@@ -116,7 +128,8 @@ def fit_epochs(net, train_epoch, reconstruct, train, evals, num_epochs, *, clip=
                                               default_rating=default_rating)
         return row
 
-    history = run_epochs(lambda epoch: train_epoch(), evaluate, num_epochs, net=net,
+    history = run_epochs(lambda epoch: train_epoch(), evaluate or dense_evaluate,
+                         num_epochs, net=net,
                          select_on=select_on, patience=patience, restore_best=restore_best,
                          reporter=make_reporter(progress, num_epochs, title),
                          learning_rate=learning_rate)
@@ -126,7 +139,8 @@ def fit_epochs(net, train_epoch, reconstruct, train, evals, num_epochs, *, clip=
 def fit_autorec(train, evals=None, *, num_hiddens=500, dropout=0.05, lr=0.002, wd=1e-5,
                 num_epochs=25, batch_size=256, sigma=0.01, optimizer='adam', seed=None,
                 net=None, devices=None, clip=None, default_rating=None, select_on=None,
-                patience=None, restore_best=False, progress='auto', title=None):
+                patience=None, restore_best=False, progress='auto', title=None,
+                storage='auto'):
     """Train AutoRec on one interaction matrix and evaluate it after every epoch.
 
     The model, loss and optimiser are the chapter's: :class:`AutoRec` (or ``net``),
@@ -136,9 +150,10 @@ def fit_autorec(train, evals=None, *, num_hiddens=500, dropout=0.05, lr=0.002, w
 
     Parameters
     ----------
-    train : numpy.ndarray of shape (rows, cols)
-        Training ratings, 0 = unobserved (see :func:`d2l_ext.data.interaction_matrix`).
-    evals : dict of str to numpy.ndarray, optional
+    train : numpy.ndarray or scipy.sparse matrix of shape (rows, cols)
+        Training ratings, 0 = unobserved (see :func:`d2l_ext.data.interaction_matrix`,
+        :func:`d2l_ext.lab.sparse.sparse_interaction_matrix`).
+    evals : dict of str to numpy.ndarray or scipy.sparse matrix, optional
         Held-out matrices of the same shape: ``{'val': ..., 'test': ...}`` (either or both).
     num_hiddens, dropout, lr, wd, num_epochs, batch_size, sigma, optimizer
         Hyperparameters; the defaults are the chapter's.
@@ -163,20 +178,29 @@ def fit_autorec(train, evals=None, *, num_hiddens=500, dropout=0.05, lr=0.002, w
         bar in a terminal (see :func:`d2l_ext.plotting.make_reporter`).
     title : str, optional
         The live figure's title or the progress bar's label.
+    storage : {'auto', 'dense', 'sparse'}, default 'auto'
+        How the matrices are held while training (see :func:`d2l_ext.lab.sparse.choose_storage`):
+        ``'sparse'`` keeps them CSR and makes each batch of rows dense; ``'auto'`` is sparse
+        when one dense float32 copy of ``train`` would exceed 1 GiB. Either input type
+        works with either path; the model, loss, parameters, batches and seeded
+        results are the same.
 
     Returns
     -------
     FitResult
     """
     evals = check_evals(train, evals, select_on)
-    device = resolve_devices(devices)[0]
-    if seed is not None:
-        set_seed(seed)
-    net = AutoRec(num_hiddens, train.shape[1], dropout) if net is None else net
-    net.initialize(init=mx.init.Normal(sigma), ctx=device, force_reinit=True)
-    trainer = gluon.Trainer(net.collect_params(), optimizer,
-                            {'learning_rate': lr, 'wd': wd})
-    loss = gluon.loss.L2Loss()
+    if sp.choose_storage(train.shape, storage) == 'sparse':
+        return _fit_sparse(train, evals, num_hiddens=num_hiddens, dropout=dropout, lr=lr,
+                           wd=wd, num_epochs=num_epochs, batch_size=batch_size,
+                           sigma=sigma, optimizer=optimizer, seed=seed, net=net,
+                           devices=devices, clip=clip, default_rating=default_rating,
+                           select_on=select_on, patience=patience,
+                           restore_best=restore_best, progress=progress, title=title)
+    train = train.toarray() if sp.is_sparse(train) else train
+    evals = {name: m.toarray() if sp.is_sparse(m) else m for name, m in evals.items()}
+    device, net, trainer, loss = _setup(train.shape, num_hiddens, dropout, lr, wd, sigma,
+                                        optimizer, seed, net, devices)
     train_nd = np.array(train, ctx=device)
     rows, rng = train.shape[0], onp.random.default_rng(seed)
 
@@ -196,3 +220,62 @@ def fit_autorec(train, evals=None, *, num_hiddens=500, dropout=0.05, lr=0.002, w
                       num_epochs, clip=clip, default_rating=default_rating,
                       select_on=select_on, patience=patience, restore_best=restore_best,
                       progress=progress, title=title, learning_rate=lr)
+
+
+def _setup(train_shape, num_hiddens, dropout, lr, wd, sigma, optimizer, seed, net,
+           devices):
+    """The device, seeded and initialised net, trainer and loss of both storage paths."""
+    device = resolve_devices(devices)[0]
+    if seed is not None:
+        set_seed(seed)
+    net = AutoRec(num_hiddens, train_shape[1], dropout) if net is None else net
+    net.initialize(init=mx.init.Normal(sigma), ctx=device, force_reinit=True)
+    trainer = gluon.Trainer(net.collect_params(), optimizer,
+                            {'learning_rate': lr, 'wd': wd})
+    return device, net, trainer, gluon.loss.L2Loss()
+
+
+def _fit_sparse(train, evals, *, num_hiddens, dropout, lr, wd, num_epochs, batch_size,
+                sigma, optimizer, seed, net, devices, clip, default_rating, select_on,
+                patience, restore_best, progress, title):
+    """:func:`fit_autorec` with CSR storage: same steps, batches made dense on the fly."""
+    train = sp.as_csr(train)
+    evals = {name: sp.as_csr(m) for name, m in evals.items()}
+    device, net, trainer, loss = _setup(train.shape, num_hiddens, dropout, lr, wd, sigma,
+                                        optimizer, seed, net, devices)
+    rows, cols = train.shape
+    rng = onp.random.default_rng(seed)
+    buffer = onp.empty((min(batch_size, rows), cols), dtype=onp.float32)
+
+    def train_epoch():
+        losses, order = [], rng.permutation(rows)
+        for begin in range(0, rows, batch_size):
+            X = np.array(sp.dense_rows(train, order[begin:begin + batch_size], buffer),
+                         ctx=device)
+            with autograd.record():
+                l = loss(net(X), X)
+            l.backward()
+            trainer.step(X.shape[0])
+            losses.append(l.sum())
+        return float(sum(losses)) / rows
+
+    eval_rows = max(1, min(rows, EVAL_BATCH_ENTRIES // max(cols, 1)))
+
+    def reconstruct_rows(begin, end):
+        X = np.array(sp.dense_rows(train, onp.arange(begin, end)), ctx=device)
+        return net(X).asnumpy()
+
+    def evaluate(epoch):
+        names = list(evals)
+        preds = sp.observed_predictions(reconstruct_rows, [train] + [evals[n] for n in names],
+                                        eval_rows)
+        row = {'train_rmse': sp.sparse_rmse(train, preds[0], clip=clip)}
+        for name, pred in zip(names, preds[1:]):
+            row[f'{name}_rmse'] = sp.sparse_rmse(evals[name], pred, train=train, clip=clip,
+                                                 default_rating=default_rating)
+        return row
+
+    return fit_epochs(net, train_epoch, None, train, evals, num_epochs, clip=clip,
+                      default_rating=default_rating, select_on=select_on,
+                      patience=patience, restore_best=restore_best, progress=progress,
+                      title=title, learning_rate=lr, evaluate=evaluate)
