@@ -9,7 +9,6 @@ lists and matrices start at 0 (``index = id - 1``). In an interaction matrix a r
 0 means *unobserved*.
 """
 import numpy as onp
-import pandas as pd
 from mxnet import np
 
 from .datasets.ratings import COLUMNS
@@ -41,6 +40,7 @@ def read_data_ml100k(data_dir=None):
     num_items : int
         Number of distinct items (1682).
     """
+    import pandas as pd
     folder = find_dataset(ML100K, data_dir)
     data = pd.read_csv(folder / ML100K.key_file, sep='\t', names=COLUMNS, engine='c')
     return data, data.user_id.nunique(), data.item_id.nunique()
@@ -138,6 +138,7 @@ def load_data_ml100k(data, num_users, num_items, feedback='explicit'):
         later row for the same pair overwrites an earlier one). ``'implicit'``: a dict
         ``user index -> list of item indices`` in row order.
     """
+    import pandas as pd
     if feedback not in ('explicit', 'implicit'):
         raise InvalidArgumentError(f"feedback must be 'explicit' or 'implicit'; found "
                                    f"{feedback!r}.")
@@ -207,6 +208,7 @@ def interaction_matrix(data, num_users, num_items, variant='item'):
 
 def _dense(rows, cols, values, shape):
     """A float32 matrix of ``shape`` with ``values`` at ``(rows, cols)``; the last wins."""
+    import pandas as pd
     matrix = onp.zeros(shape, dtype=onp.float32)
     last = ~pd.Series(rows * shape[1] + cols).duplicated(keep='last').to_numpy()
     matrix[rows[last], cols[last]] = values[last]
@@ -232,6 +234,7 @@ def _check_table(data, columns, num_users, num_items, ratings=False):
     whose first ``columns`` hold whole numbers (no NaN, no text), ids within
     ``1..num_users`` and ``1..num_items``, and, with ``ratings``, ratings > 0.
     """
+    import pandas as pd
     if not isinstance(data, pd.DataFrame):
         raise DataFormatError(f'Expected the ratings as a pandas DataFrame with columns '
                               f'user_id, item_id, rating, timestamp; found '

@@ -14,7 +14,6 @@ per user. The data set's folder is located and verified once per call of
 import io
 
 import numpy as onp
-import pandas as pd
 
 from ..errors import DataFormatError, DataNotFoundError, InvalidArgumentError
 from .ratings import COLUMNS, remap_ids
@@ -40,6 +39,7 @@ def read_table(path):
     DataFormatError
         A line is not four integers, or a rating is outside 1-5.
     """
+    import pandas as pd
     if not path.is_file():
         raise DataNotFoundError(f'{path} is missing. The official {ML100K.name}.zip contains '
                                 f'it: extract the whole archive, not only {ML100K.key_file}.')
@@ -120,6 +120,7 @@ def parse_ratings_dat(path):
         A line without four ``::``-separated integers, a rating outside 1-5, or an
         empty file; the message names the file and the first bad line.
     """
+    import pandas as pd
     with open(path, 'rb') as f:
         raw = f.read().decode('latin-1')
     if not raw.strip():

@@ -20,7 +20,6 @@ import os
 from dataclasses import dataclass
 
 import numpy as onp
-import pandas as pd
 
 from ..errors import DataFormatError, DataNotFoundError, InvalidArgumentError
 
@@ -79,6 +78,7 @@ def remap_ids(data):
     id_map : IdMap
         The original id of each new id.
     """
+    import pandas as pd
     data = data.copy()
     originals = []
     for column in data.columns[:2]:
@@ -153,6 +153,7 @@ def read_ratings(source, sep='\t', *, rating_range=(1, 5), duplicates='error',
         The file is empty, or lines are malformed, non-numeric, out of range or
         duplicated (the message quotes the first offending lines with their numbers).
     """
+    import pandas as pd
     if duplicates not in ('error', 'first', 'last'):
         raise InvalidArgumentError(f"duplicates must be 'error', 'first' or 'last'; "
                                    f"found {duplicates!r}.")
