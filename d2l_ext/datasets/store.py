@@ -126,7 +126,7 @@ def _record_of(key):
 def _record_member_hash(spec, archive, folder):
     """Write ``<key_file>.sha256`` from the verified archive's member, atomically."""
     digest = hashlib.sha256()
-    with zipfile.ZipFile(archive) as zf, zf.open(f'{spec.name}/{spec.key_file}') as member:
+    with zipfile.ZipFile(archive) as zf, zf.open(f'{spec.folder_name}/{spec.key_file}') as member:
         for chunk in iter(lambda: member.read(1 << 20), b''):
             digest.update(chunk)
     record = _record_of(folder / spec.key_file)
@@ -137,7 +137,7 @@ def _record_member_hash(spec, archive, folder):
 
 def _extracted(spec, archive, place):
     """Extract a verified archive into ``place``; return the verified folder."""
-    folder = place / spec.name
+    folder = place / spec.folder_name
     existed = folder.exists()
     extract_zip(archive, place)
     if (spec.key_sha256 is None and (folder / spec.key_file).is_file()
@@ -151,7 +151,7 @@ def _extracted(spec, archive, place):
             f'{folder} exists but holds no {spec.key_file}: it is an incomplete copy '
             f'(an extraction was interrupted?). Expected the extracted {archive.name}. '
             f'Delete {folder}; it is extracted again from {archive} next time.')
-    raise DataFormatError(f'{archive} holds no {spec.name}/{spec.key_file}: it is not the '
+    raise DataFormatError(f'{archive} holds no {spec.folder_name}/{spec.key_file}: it is not the '
                           f'official {spec.name} archive. Delete it and download {spec.url}.')
 
 
@@ -191,7 +191,7 @@ def find_dataset(spec, data_dir=None, download_missing=True):
     places = candidate_dirs(data_dir)
     damaged = None  # the first place holding a damaged archive: a fresh one replaces it
     for place, _ in places:
-        for folder in (place / spec.name, place):
+        for folder in (place / spec.folder_name, place):
             found = _verified_folder(spec, folder)
             if found is not None:
                 return found
@@ -220,7 +220,7 @@ def find_dataset(spec, data_dir=None, download_missing=True):
 
 
 def _missing(spec, places, reason):
-    looked = '\n'.join(f'  - {os.path.abspath(p)} ({why}): no {spec.name}/{spec.key_file}, '
+    looked = '\n'.join(f'  - {os.path.abspath(p)} ({why}): no {spec.folder_name}/{spec.key_file}, '
                        f'{spec.key_file} or {spec.name}.zip' for p, why in places)
     raise DataNotFoundError(
         f'The {spec.name} data set was not found, and {reason}.\nLooked in, in order:\n'
