@@ -41,6 +41,7 @@ from ..data import interaction_matrix, split_data_ml100k
 from ..errors import EmptyDataError, InvalidArgumentError
 from ..history import History
 from .fitting import fit_autorec
+from .sparse import storage_matrix
 
 __all__ = ['PUBLISHED', 'RunResult', 'ProtocolResult', 'holdout_splits', 'mean_ci',
            'paper_lambda', 'evaluate_split', 'run_protocol']
@@ -205,7 +206,8 @@ def evaluate_split(train_data, test_data, num_users, num_items, variant='item', 
         raise EmptyDataError(f'The validation split of {len(train_data)} training ratings with '
                           f'val_ratio={val_ratio} left {len(fit_part)} to train on and '
                           f'{len(val_part)} to validate: use more data or another ratio.')
-    matrices = {name: interaction_matrix(frame, num_users, num_items, variant)
+    matrices = {name: storage_matrix(frame, num_users, num_items, variant,
+                                     hyper.get('storage', 'auto'))
                 for name, frame in [('fit', fit_part), ('val', val_part),
                                     ('train', train_data), ('test', test_data)]}
     post = dict(clip=(1, 5), default_rating=3)

@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..data import read_data_ml100k
-from ..datasets.movielens import canonical_splits_ml100k, read_data_ml1m
+from ..datasets.movielens import canonical_splits_ml100k, read_data_ml10m, read_data_ml1m
 from ..plotting import plot_runs
 from .protocol import PUBLISHED, holdout_splits, run_protocol
 
@@ -41,7 +41,9 @@ def parse_args(argv=None):
     """Parse the command line (see the module docstring)."""
     p = argparse.ArgumentParser(prog='python -m d2l_ext.lab.reproduce',
                                 description="AutoRec under the paper's protocol.")
-    p.add_argument('--dataset', choices=['ml-100k', 'ml-1m'], default='ml-100k')
+    p.add_argument('--dataset', choices=['ml-100k', 'ml-1m', 'ml-10m'], default='ml-100k')
+    p.add_argument('--storage', choices=['auto', 'dense', 'sparse'], default='auto',
+                   help='matrices dense or CSR; auto: CSR above 1 GiB per dense copy')
     p.add_argument('--variant', choices=['item', 'user', 'both'], default='item')
     p.add_argument('--protocol', choices=['random', 'folds'], default='random',
                    help='random: repeated 90/10 splits (the paper); folds: ML-100K u1..u5')
@@ -96,6 +98,8 @@ def plot_protocol_runs(histories, title):
 def _load(args):
     if args.dataset == 'ml-1m':
         data, num_users, num_items = read_data_ml1m(args.data_dir)
+    elif args.dataset == 'ml-10m':
+        data, num_users, num_items = read_data_ml10m(args.data_dir)
     else:
         data, num_users, num_items = read_data_ml100k(args.data_dir)
     if args.protocol == 'folds':
@@ -129,7 +133,7 @@ def reproduce(args, out=None):
                               num_epochs=args.epochs, patience=args.patience,
                               seed=args.seed, refit=not args.no_refit,
                               progress=None if args.quiet else 'bar',
-                              num_hiddens=args.num_hiddens)
+                              num_hiddens=args.num_hiddens, storage=args.storage)
         summary = result.summary(dataset=args.dataset, protocol=args.protocol,
                                  variant=variant, method=NAMES[variant])
         summary.update(max_epochs=args.epochs, wd_grid=' '.join(f'{w:g}' for w in args.wd_grid),
