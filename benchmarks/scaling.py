@@ -1,109 +1,277 @@
-"""How the package's AutoRec workflow scales with the size of the rating data.
+"""Dense against sparse storage at the paper's data-set shapes: peak memory, seconds per epoch.
 
 Usage (from the repository's root)::
 
-    python benchmarks/scaling.py                     # 1x, 2x, 4x, 8x; writes scaling.png
-    python benchmarks/scaling.py --scales 1 2 --out /tmp/s.png
+    python benchmarks/scaling.py                  # ml-1m, ml-10m, netflix; writes scaling.png/.csv
+    python benchmarks/scaling.py --shapes ml-1m ml-10m
+    python benchmarks/scaling.py --short          # tiny shapes, seconds: a smoke test (CI)
 
-For each scale factor ``k`` it makes synthetic ratings with ``k`` times ML-100K's users
-(943) and items (1682) at ML-100K's density (6.3 %), so ``100,000 * k**2`` ratings, with
-ML-100K's rating distribution. It writes them in ``u.data``'s format to a temporary
-folder, then times the package's workflow: read (pandas, as
-:func:`d2l_ext.read_data_ml100k` reads), :func:`d2l_ext.split_data_ml100k` (90/10),
-:func:`d2l_ext.load_data_ml100k` for both interaction matrices, and
-:func:`d2l_ext.train_recsys_rating` with :class:`d2l_ext.lab.fast.FastAutoRec` (hidden 500,
-Adam, lr 0.002, wd 1e-5, batch 256, evaluation after every epoch). Seconds per epoch are
-the mean over the epochs after the first (the first includes one-off set-up). Fewer
-epochs are run at the larger scales (see ``EPOCHS``); the ratings are random, so the
-RMSE means nothing here and is not reported.
+For each shape it makes synthetic ratings with the data set's numbers of users, items and
+ratings (ML-1M 6,040 x 3,706 with 1M ratings, ML-10M 69,878 x 10,677 with 10M, Netflix
+480,189 x 17,770 with 100M), item popularity skewed (log-normal), ratings drawn from
+ML-100K's distribution (half stars for ML-10M), split 90/10 at random. The ratings are
+random, so the RMSE means nothing here and is not reported.
+
+Then it trains I-AutoRec, :func:`d2l_ext.lab.fitting.fit_autorec` with the chapter's
+settings (hidden 500, Adam, lr 0.002, wd 1e-5, batch 256, evaluation after the epoch),
+once per storage:
+
+- ``sparse``: CSR matrices, each batch made dense on the fly;
+- ``dense``: float32 arrays, run only where they fit comfortably (``--dense-limit-gb``,
+  default 2 GB for the matrices); elsewhere the memory the dense path needs is computed:
+  five dense copies (train and test arrays, MXNet's copy of train, the reconstruction in
+  MXNet and in NumPy) plus the model's state, a formula the measured ML-1M and tiny runs
+  check (printed side by side).
+
+Every (shape, storage) runs in its own subprocess, one at a time; its peak memory is the
+child's RSS high-water mark (``VmHWM``, which includes generating the data). Seconds per
+epoch is a full epoch (training and evaluation) measured with ``fit_autorec``, except where
+``--batches`` is given for a shape (Netflix by default): then that many training batches
+and one evaluation batch are timed with the same steps fit_autorec takes, and the epoch
+is extrapolated (``batches per epoch x seconds per batch``), which the table says.
+The machine's load average is printed with the figures: other work on the machine slows
+every number down.
 """
 import argparse
-import tempfile
+import json
+import math
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import numpy as onp
-import pandas as pd
 
 HERE = Path(__file__).resolve().parent
-BASE_USERS, BASE_ITEMS, BASE_RATINGS = 943, 1682, 100_000
+ROOT = HERE.parent
+#: name -> (users, items, ratings) of the data sets the AutoRec paper used.
+SHAPES = {'ml-1m': (6_040, 3_706, 1_000_209),
+          'ml-10m': (69_878, 10_677, 10_000_054),
+          'netflix': (480_189, 17_770, 100_480_507)}
+#: Tiny shapes of the --short smoke test.
+SHORT_SHAPES = {'tiny-a': (300, 200, 6_000), 'tiny-b': (1_200, 500, 30_000)}
+#: Shapes whose epoch is extrapolated from a few batches by default.
+DEFAULT_BATCHES = {'netflix': 3}
 RATING_SHARE = [0.0611, 0.1137, 0.2715, 0.3417, 0.2120]  # ML-100K's ratings 1..5
-EPOCHS = {1: 6, 2: 6, 4: 4, 8: 3}
+HIDDEN, BATCH = 500, 256
 
 
-def synthetic_ratings(scale, seed=0):
-    """Ratings at ML-100K's density for ``scale`` times its users and items.
+# --------------------------------------------------------------------------- the data
+def synthetic_split(num_users, num_items, num_ratings, test_ratio=0.1, seed=0,
+                    half_stars=False):
+    """Random ratings in CSR form, already split: ``(train, test)`` of shape (items, users).
 
-    Returns
-    -------
-    data : pandas.DataFrame
-        Columns ``user_id, item_id, rating, timestamp``; ids from 1, no repeated pair.
-    num_users, num_items : int
+    Memory-frugal at Netflix's 100M ratings: counts per item are drawn first, then each
+    item's distinct users, written straight into preallocated int32 index and float32
+    value arrays (8 bytes per rating, about 0.8 GB at 100M); no (user, item) table is
+    ever built.
     """
+    from scipy import sparse
     rng = onp.random.default_rng(seed)
-    num_users, num_items = BASE_USERS * scale, BASE_ITEMS * scale
-    count = BASE_RATINGS * scale ** 2
-    cells = onp.unique(rng.integers(0, num_users * num_items, int(count * 1.05)))
-    cells = rng.permutation(cells)[:count]
-    data = pd.DataFrame({
-        'user_id': cells // num_items + 1, 'item_id': cells % num_items + 1,
-        'rating': rng.choice(5, count, p=RATING_SHARE) + 1,
-        'timestamp': rng.integers(874_724_710, 893_286_638, count)})
-    return data, num_users, num_items
+    weight = rng.lognormal(0.0, 1.0, num_items)
+    counts = onp.minimum(onp.floor(weight / weight.sum() * num_ratings), num_users)
+    counts = counts.astype(onp.int64)
+    short = num_ratings - int(counts.sum())
+    while short > 0:  # hand out the remainder to items that still have room
+        room = onp.flatnonzero(counts < num_users)
+        extra = rng.choice(room, min(short, len(room)), replace=False)
+        counts[extra] += 1
+        short = num_ratings - int(counts.sum())
+    test_counts = rng.binomial(counts, test_ratio)
+    parts = {}
+    for name, sizes in (('train', counts - test_counts), ('test', test_counts)):
+        indptr = onp.zeros(num_items + 1, dtype=onp.int64)
+        onp.cumsum(sizes, out=indptr[1:])
+        parts[name] = (indptr, onp.empty(indptr[-1], dtype=onp.int32),
+                       onp.empty(indptr[-1], dtype=onp.float32))
+    values = (onp.arange(1, 11) / 2 if half_stars else onp.arange(1, 6)).astype(onp.float32)
+    share = onp.repeat(RATING_SHARE, 2) / 2 if half_stars else RATING_SHARE
+    for item in range(num_items):
+        users = rng.choice(num_users, counts[item], replace=False).astype(onp.int32)
+        ratings = values[rng.choice(len(values), counts[item], p=share)]
+        cut = test_counts[item]
+        for name, chosen in (('test', slice(0, cut)), ('train', slice(cut, None))):
+            indptr, indices, data = parts[name]
+            order = onp.argsort(users[chosen])
+            indices[indptr[item]:indptr[item + 1]] = users[chosen][order]
+            data[indptr[item]:indptr[item + 1]] = ratings[chosen][order]
+    return tuple(sparse.csr_matrix((data, indices, indptr.astype(onp.int32)
+                                    if indptr[-1] < 2 ** 31 else indptr),
+                                   shape=(num_items, num_users), copy=False)
+                 for indptr, indices, data in (parts['train'], parts['test']))
 
 
-def run_scale(scale, folder, num_epochs):
-    """Time the package's workflow on one synthetic data set; return a dict of seconds."""
+def dense_needs_bytes(num_users, num_items):
+    """Bytes the dense path holds at least: 5 float32 copies of the matrix and the model.
+
+    The copies: the train and test arrays, MXNet's copy of train, the full reconstruction
+    in MXNet and as NumPy. The model: encoder and decoder weights and biases, each with
+    its gradient and Adam's two moments (4 arrays per parameter).
+    """
+    matrix = 4 * num_items * num_users
+    return 5 * matrix + model_bytes(num_users)
+
+
+def model_bytes(num_users):
+    """Parameters, gradients and Adam moments of AutoRec(500) on rows of ``num_users``."""
+    params = 2 * HIDDEN * num_users + HIDDEN + num_users
+    return 4 * 4 * params
+
+
+def peak_mb():
+    """This process's RSS high-water mark (VmHWM), in MB."""
+    with open('/proc/self/status') as f:
+        for line in f:
+            if line.startswith('VmHWM:'):
+                return int(line.split()[1]) / 1024
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --------------------------------------------------------------------------- the child
+def child(shape, storage, batches):
+    """Generate one shape, train one storage; return the row of the table."""
+    from mxnet import npx
+    npx.set_np()
+    num_users, num_items, num_ratings = (SHAPES.get(shape) or SHORT_SHAPES[shape])
+    t = time.perf_counter()
+    train, test = synthetic_split(num_users, num_items, num_ratings,
+                                  half_stars=shape == 'ml-10m')
+    if storage == 'dense':
+        train, test = train.toarray(), test.toarray()
+    gen_s = time.perf_counter() - t
+    if batches:
+        epoch_s, method = partial_epoch(train, test, batches)
+    else:
+        epoch_s, method = full_epoch(train, test, storage)
+    return {'shape': shape, 'users': num_users, 'items': num_items,
+            'ratings': num_ratings, 'storage': storage, 'status': 'measured',
+            'epoch_s': epoch_s, 'method': method, 'peak_mb': peak_mb(),
+            'gen_s': gen_s, 'load': os.getloadavg()[0]}
+
+
+def full_epoch(train, test, storage):
+    """Seconds of one epoch of fit_autorec (the second of two on small shapes)."""
+    from d2l_ext.lab.fitting import fit_autorec
+    epochs = 2 if train.shape[0] * train.shape[1] < 5e7 else 1
+    result = fit_autorec(train, {'test': test}, num_hiddens=HIDDEN, batch_size=BATCH,
+                         num_epochs=epochs, seed=0, progress=None, storage=storage,
+                         clip=(1, 5), default_rating=3)
+    label = 'epoch 2 of 2' if epochs == 2 else 'one full epoch'
+    return float(result.history.seconds[-1]), label
+
+
+def partial_epoch(train, test, batches):
+    """Time ``batches`` training batches and one evaluation batch, as fit_autorec's sparse
+    path runs them; extrapolate to an epoch."""
     import mxnet as mx
-    from mxnet import gluon
+    from mxnet import autograd, gluon, np
 
     import d2l_ext as d2l
-    from d2l_ext.datasets.ratings import COLUMNS
-    from d2l_ext.lab.fast import FastAutoRec, row_batches
-
-    data, num_users, num_items = synthetic_ratings(scale)
-    path = Path(folder) / f'u{scale}.data'
-    data.to_csv(path, sep='\t', header=False, index=False)
+    from d2l_ext.lab import sparse as sp
+    from d2l_ext.lab.fitting import EVAL_BATCH_ENTRIES
+    rows, cols = train.shape
     d2l.set_seed(0)
-    t = time.perf_counter()
-    data = pd.read_csv(path, sep='\t', names=COLUMNS, engine='c')
-    train_data, test_data = d2l.split_data_ml100k(data, num_users, num_items, seed=0)
-    _, _, _, train_inter_mat = d2l.load_data_ml100k(train_data, num_users, num_items)
-    _, _, _, test_inter_mat = d2l.load_data_ml100k(test_data, num_users, num_items)
-    prep = time.perf_counter() - t
-    net = FastAutoRec(500, num_users)
-    net.initialize(ctx=mx.cpu(), init=mx.init.Normal(0.01))
-    net.hybridize(static_alloc=True, static_shape=True)
+    net = d2l.AutoRec(HIDDEN, cols, 0.05)
+    net.initialize(init=mx.init.Normal(0.01), force_reinit=True)
     trainer = gluon.Trainer(net.collect_params(), 'adam',
                             {'learning_rate': 0.002, 'wd': 1e-5})
-    history = d2l.train_recsys_rating(
-        net, row_batches(train_inter_mat, 256, shuffle=True, last_batch='rollover'),
-        [train_inter_mat], gluon.loss.L2Loss(), trainer, num_epochs, [mx.cpu()],
-        d2l.evaluator, inter_mat=test_inter_mat, plot=False)
-    path.unlink()
-    return {'scale': scale, 'users': num_users, 'items': num_items,
-            'ratings': len(data), 'prep_s': prep, 'epochs': num_epochs,
-            'epoch_s': float(onp.mean(history.seconds[1:])),
-            'first_epoch_s': history.seconds[0]}
+    loss = gluon.loss.L2Loss()
+    order = onp.random.default_rng(0).permutation(rows)
+    buffer = onp.empty((BATCH, cols), dtype=onp.float32)
+    times = []
+    for k in range(batches + 1):  # the first batch (set-up) is not counted
+        t = time.perf_counter()
+        X = np.array(sp.dense_rows(train, order[k * BATCH:(k + 1) * BATCH], buffer))
+        with autograd.record():
+            l = loss(net(X), X)
+        l.backward()
+        trainer.step(X.shape[0])
+        float(l.sum())
+        times.append(time.perf_counter() - t)
+    eval_rows = max(1, min(rows, EVAL_BATCH_ENTRIES // cols))
+    t = time.perf_counter()
+    held = [train, test]
+    sp.observed_predictions(
+        lambda b, e: net(np.array(sp.dense_rows(train, onp.arange(b, e)))).asnumpy(),
+        [m[:eval_rows] for m in held], eval_rows)
+    eval_s = time.perf_counter() - t
+    per_batch = float(onp.mean(times[1:]))
+    epoch = math.ceil(rows / BATCH) * per_batch + math.ceil(rows / eval_rows) * eval_s
+    return epoch, (f'extrapolated: {batches} train batches ({per_batch:.1f} s each) x '
+                   f'{math.ceil(rows / BATCH)} + 1 eval batch ({eval_s:.1f} s) x '
+                   f'{math.ceil(rows / eval_rows)}')
+
+
+# --------------------------------------------------------------------------- the parent
+def run_child(shape, storage, batches):
+    cmd = [sys.executable, str(Path(__file__).resolve()), '--child', shape, storage,
+           str(batches or 0)]
+    env = dict(os.environ, MPLBACKEND='Agg')
+    env['PYTHONPATH'] = os.pathsep.join(filter(None, [str(ROOT), env.get('PYTHONPATH')]))
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+    lines = [l for l in out.stdout.splitlines() if l.startswith('RESULT ')]
+    if out.returncode != 0 or not lines:
+        raise SystemExit(f'{shape}/{storage} failed (exit {out.returncode}):\n'
+                         f'{out.stdout[-2000:]}\n{out.stderr[-4000:]}')
+    return json.loads(lines[-1][len('RESULT '):])
+
+
+def computed_dense(shape):
+    num_users, num_items, num_ratings = SHAPES.get(shape) or SHORT_SHAPES[shape]
+    return {'shape': shape, 'users': num_users, 'items': num_items,
+            'ratings': num_ratings, 'storage': 'dense', 'status': 'computed',
+            'epoch_s': float('nan'), 'method': '5 dense float32 copies + model state',
+            'peak_mb': dense_needs_bytes(num_users, num_items) / 2 ** 20,
+            'gen_s': float('nan'), 'load': os.getloadavg()[0]}
+
+
+def table(frame):
+    """Dense and sparse side by side, one line per shape (Markdown)."""
+    lines = ['| shape | users x items | ratings | dense copy (GB) | dense peak (MB) | '
+             'dense s/epoch | sparse peak (MB) | sparse s/epoch | sparse epoch measured as |',
+             '|---|---|---|---|---|---|---|---|---|']
+    for shape, group in frame.groupby('shape', sort=False):
+        d = group[group.storage == 'dense'].iloc[0]
+        s = group[group.storage == 'sparse'].iloc[0]
+        dense_peak = (f'{d.peak_mb:,.0f}' if d.status == 'measured'
+                      else f'>= {d.peak_mb:,.0f} (computed)')
+        dense_s = f'{d.epoch_s:.2f}' if d.status == 'measured' else 'not run'
+        lines.append(f'| {shape} | {s["users"]:,} x {s["items"]:,} | {s.ratings:,} | '
+                     f'{4 * s["users"] * s["items"] / 1e9:.2f} | {dense_peak} | {dense_s} | '
+                     f'{s.peak_mb:,.0f} | {s.epoch_s:.2f} | {s.method} |')
+    return '\n'.join(lines)
 
 
 def plot(frame, out):
-    """Two log-log panels: seconds per epoch and data-preparation seconds vs ratings."""
+    """Peak memory and seconds per epoch against ratings, dense and sparse."""
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
-    x = frame['ratings'].to_numpy()
-    for ax, column, title in [(axes[0], 'epoch_s', 'training + evaluation, s / epoch'),
-                              (axes[1], 'prep_s', 'data preparation, s')]:
-        y = frame[column].to_numpy()
-        ax.loglog(x, y, 'o-', label='measured')
-        ax.loglog(x, y[0] * x / x[0], '--', color='gray', label='linear in ratings')
-        for xi, yi, k in zip(x, y, frame['scale']):
-            ax.annotate(f'{k}x', (xi, yi), textcoords='offset points', xytext=(4, -10))
-        ax.set(xlabel='ratings (users and items scaled 1x-8x, ML-100K density)',
-               title=title)
-        ax.legend()
+    fig, (ax_mem, ax_time) = plt.subplots(1, 2, figsize=(10, 3.8))
+    for storage, style in (('dense', dict(color='C3', marker='s')),
+                           ('sparse', dict(color='C0', marker='o'))):
+        part = frame[frame.storage == storage]
+        ax_mem.loglog(part.ratings, part.peak_mb / 1024, '-', label=storage, **style)
+        computed = part[part.status == 'computed']
+        ax_mem.loglog(computed.ratings, computed.peak_mb / 1024, linestyle='none',
+                      markerfacecolor='white', markersize=9, color=style['color'],
+                      marker=style['marker'],
+                      label=f'{storage}, computed' if len(computed) else None)
+        timed = part[part.status == 'measured']
+        ax_time.loglog(timed.ratings, timed.epoch_s, '-', label=storage, **style)
+        for _, row in part.iterrows():
+            ax_mem.annotate(row['shape'], (row.ratings, row.peak_mb / 1024),
+                            textcoords='offset points', xytext=(5, -12 if storage == 'sparse'
+                                                                else 5), fontsize=8)
+    ax_mem.axhline(24, color='gray', linestyle=':', label='this machine (24 GB)')
+    ax_mem.axhline(4, color='gray', linestyle='--', label='ML-10M target (4 GB)')
+    ax_mem.set(xlabel='ratings', ylabel='peak memory (GB)', title='peak memory of one run')
+    ax_time.set(xlabel='ratings', ylabel='seconds per epoch',
+                title='training + evaluation, s / epoch')
+    for ax in (ax_mem, ax_time):
+        ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(out, dpi=90)
     plt.close(fig)
@@ -111,22 +279,54 @@ def plot(frame, out):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--scales', type=int, nargs='+', default=[1, 2, 4, 8])
-    parser.add_argument('--out', default=str(HERE / 'scaling.png'))
+    parser.add_argument('--shapes', nargs='+', default=list(SHAPES))
+    parser.add_argument('--short', action='store_true',
+                        help='tiny shapes (seconds), no files unless --out is given')
+    parser.add_argument('--batches', type=int, default=None,
+                        help='extrapolate every shape from this many training batches '
+                             '(default: full epochs, Netflix from 3 batches)')
+    parser.add_argument('--dense-limit-gb', type=float, default=2.0,
+                        help='run the dense path only when its 5 copies fit in this')
+    parser.add_argument('--out', default=None, help='PNG to write (its .csv beside it); '
+                        'default benchmarks/scaling.png, none with --short')
+    parser.add_argument('--child', nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    from mxnet import npx
-    npx.set_np()  # As the chapter does: MXNet's NumPy interface.
+    if args.child:
+        shape, storage, batches = args.child
+        row = child(shape, storage, int(batches))
+        print('RESULT ' + json.dumps(row), flush=True)
+        return 0
+    import pandas as pd
+    shapes = list(SHORT_SHAPES) if args.short else args.shapes
+    out = args.out or (None if args.short else str(HERE / 'scaling.png'))
     rows = []
-    with tempfile.TemporaryDirectory() as folder:
-        for scale in args.scales:
-            rows.append(run_scale(scale, folder, EPOCHS.get(scale, 3)))
-            print(rows[-1], flush=True)
+    for shape in shapes:
+        users, items, _ = SHAPES.get(shape) or SHORT_SHAPES[shape]
+        batches = args.batches if args.batches is not None else DEFAULT_BATCHES.get(shape)
+        for storage in ('dense', 'sparse'):
+            if storage == 'dense' and dense_needs_bytes(users, items) > args.dense_limit_gb * 2 ** 30:
+                rows.append(computed_dense(shape))
+            else:
+                rows.append(run_child(shape, storage, batches if storage == 'sparse'
+                                      else None))
+            r = rows[-1]
+            print(f'{shape:8s} {storage:6s} {r["status"]:8s} peak {r["peak_mb"]:9,.0f} MB  '
+                  f'{r["epoch_s"]:8.2f} s/epoch  (load {r["load"]:.1f})', flush=True)
+        computed = dense_needs_bytes(users, items) / 2 ** 20
+        print(f'{"":8s} dense formula: >= {computed:,.0f} MB', flush=True)
     frame = pd.DataFrame(rows)
-    print(frame.to_string(index=False))
-    plot(frame, args.out)
-    frame.to_csv(Path(args.out).with_suffix('.csv'), index=False, float_format='%.4f')
-    print(f'wrote {args.out} and its .csv')
+    print()
+    print(f'Machine: {os.cpu_count()} cores, '
+          f'{os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30:.0f} GB; '
+          f'load average at the end {os.getloadavg()[0]:.1f} (uptime: '
+          f'{", ".join(f"{x:.1f}" for x in os.getloadavg())})')
+    print(table(frame))
+    if out:
+        plot(frame, out)
+        frame.to_csv(Path(out).with_suffix('.csv'), index=False, float_format='%.4f')
+        print(f'wrote {out} and its .csv')
+    return 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())
