@@ -245,36 +245,9 @@ def table(frame):
 
 
 def plot(frame, out):
-    """Peak memory and seconds per epoch against ratings, dense and sparse."""
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    fig, (ax_mem, ax_time) = plt.subplots(1, 2, figsize=(10, 3.8))
-    for storage, style in (('dense', dict(color='C3', marker='s')),
-                           ('sparse', dict(color='C0', marker='o'))):
-        part = frame[frame.storage == storage]
-        ax_mem.loglog(part.ratings, part.peak_mb / 1024, '-', label=storage, **style)
-        computed = part[part.status == 'computed']
-        ax_mem.loglog(computed.ratings, computed.peak_mb / 1024, linestyle='none',
-                      markerfacecolor='white', markersize=9, color=style['color'],
-                      marker=style['marker'],
-                      label=f'{storage}, computed' if len(computed) else None)
-        timed = part[part.status == 'measured']
-        ax_time.loglog(timed.ratings, timed.epoch_s, '-', label=storage, **style)
-        for _, row in part.iterrows():
-            ax_mem.annotate(row['shape'], (row.ratings, row.peak_mb / 1024),
-                            textcoords='offset points', xytext=(5, -12 if storage == 'sparse'
-                                                                else 5), fontsize=8)
-    ax_mem.axhline(24, color='gray', linestyle=':', label='this machine (24 GB)')
-    ax_mem.axhline(4, color='gray', linestyle='--', label='ML-10M target (4 GB)')
-    ax_mem.set(xlabel='ratings', ylabel='peak memory (GB)', title='peak memory of one run')
-    ax_time.set(xlabel='ratings', ylabel='seconds per epoch',
-                title='training + evaluation, s / epoch')
-    for ax in (ax_mem, ax_time):
-        ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(out, dpi=90)
-    plt.close(fig)
+    """Draw :func:`d2l_ext.lab.figures.plot_scaling` (the notebook's figure) to ``out``."""
+    from d2l_ext.lab.figures import plot_scaling
+    plot_scaling(frame).savefig(out, dpi=90)
 
 
 def main(argv=None):
