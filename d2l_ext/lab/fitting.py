@@ -245,13 +245,11 @@ def _fit_sparse(train, evals, *, num_hiddens, dropout, lr, wd, num_epochs, batch
                                         optimizer, seed, net, devices)
     rows, cols = train.shape
     rng = onp.random.default_rng(seed)
-    buffer = onp.empty((min(batch_size, rows), cols), dtype=onp.float32)
 
     def train_epoch():
         losses, order = [], rng.permutation(rows)
         for begin in range(0, rows, batch_size):
-            X = np.array(sp.dense_rows(train, order[begin:begin + batch_size], buffer),
-                         ctx=device)
+            X = np.array(sp.dense_rows(train, order[begin:begin + batch_size]), ctx=device)
             with autograd.record():
                 l = loss(net(X), X)
             l.backward()
@@ -262,7 +260,7 @@ def _fit_sparse(train, evals, *, num_hiddens, dropout, lr, wd, num_epochs, batch
     eval_rows = max(1, min(rows, EVAL_BATCH_ENTRIES // max(cols, 1)))
 
     def reconstruct_rows(begin, end):
-        X = np.array(sp.dense_rows(train, onp.arange(begin, end)), ctx=device)
+        X = np.array(train[begin:end].toarray(), ctx=device)
         return net(X).asnumpy()
 
     def evaluate(epoch):
