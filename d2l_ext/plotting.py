@@ -27,6 +27,8 @@ COLORS = {'train_rmse': 'tab:green', 'val_rmse': 'tab:purple', 'test_rmse': 'tab
 
 def in_notebook():
     """True inside a Jupyter kernel (where figures can be displayed and updated)."""
+    if 'IPython' not in sys.modules:  # a kernel has imported it; a script need not
+        return False
     try:
         from IPython import get_ipython
     except ImportError:
