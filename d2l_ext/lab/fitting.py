@@ -39,7 +39,7 @@ __all__ = ['FitResult', 'check_evals', 'fit_epochs', 'fit_autorec']
 #: The held-out matrices a fitter scores after every epoch, besides the training one.
 EVAL_NAMES = ('val', 'test')
 #: The sparse path reconstructs at most this many entries at once while evaluating.
-EVAL_BATCH_ENTRIES = 1 << 26
+EVAL_BATCH_ENTRIES = 1 << 25
 
 
 @dataclass
@@ -254,6 +254,8 @@ def _fit_sparse(train, evals, *, num_hiddens, dropout, lr, wd, num_epochs, batch
                 l = loss(net(X), X)
             l.backward()
             trainer.step(X.shape[0])
+            if losses:  # MXNet runs asynchronously: let at most two batches be in flight,
+                losses[-1].wait_to_read()  # or queued batches hold GBs of wide buffers
             losses.append(l.sum())
         return float(sum(losses)) / rows
 
