@@ -27,3 +27,14 @@ def test_plot_scaling_draws_measured_and_computed_memory_and_time():
     assert timed['dense'] == [1e6] and timed['sparse'] == [1e6, 1e7]
     assert ax_mem.get_yscale() == 'log' and ax_time.get_xscale() == 'log'
     assert [t.get_text() for t in ax_mem.texts].count('b') == 2
+
+
+def test_plot_scaling_marks_extrapolated_epochs():
+    frame = pd.DataFrame([
+        dict(shape='a', ratings=1e6, storage='sparse', status='measured', peak_mb=800,
+             epoch_s=5.0, method='one full epoch'),
+        dict(shape='n', ratings=1e8, storage='sparse', status='measured', peak_mb=13000,
+             epoch_s=2000.0, method='extrapolated: 3 train batches')])
+    ax_time = plot_scaling(frame).axes[1]
+    lines = {l.get_label(): list(l.get_xdata()) for l in ax_time.get_lines()}
+    assert lines['sparse, extrapolated'] == [1e8] and lines['sparse'] == [1e6, 1e8]
