@@ -187,9 +187,8 @@ def interaction_matrix(data, num_users, num_items, variant='item'):
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        Ratings; the first three columns are user id, item id, rating (ids from 1).
-    num_users, num_items : int
+    data, num_users, num_items
+        As for :func:`rating_matrix`.
     variant : {'item', 'user'}
         ``'item'``: shape ``(num_items, num_users)`` (I-AutoRec, the chapter's);
         ``'user'``: shape ``(num_users, num_items)`` (U-AutoRec).
