@@ -1,8 +1,8 @@
 """Masked RMSE of AutoRec's reconstruction, as d2l's AutoRec ``evaluator``."""
 import numpy as onp
-from mxnet import base, gluon
+from mxnet import base
 
-from .devices import resolve_devices
+from .devices import resolve_devices, split_and_load
 from .errors import EmptyDataError, InvalidArgumentError, ShapeMismatchError
 
 __all__ = ['evaluator', 'predict', 'masked_rmse']
@@ -38,7 +38,7 @@ def predict(network, inter_matrix, devices=None):
     devices = resolve_devices(devices)
     scores = []
     for values in inter_matrix:
-        for part in gluon.utils.split_and_load(values, devices, even_split=False):
+        for part in split_and_load(values, devices, even_split=False):
             try:
                 scores.append(network(part).asnumpy())
             except base.MXNetError as error:

@@ -15,9 +15,9 @@ import time
 import warnings
 
 import numpy as onp
-from mxnet import autograd, base, gluon
+from mxnet import autograd, base
 
-from .devices import resolve_devices
+from .devices import resolve_devices, split_and_load
 from .errors import EmptyDataError, ShapeMismatchError
 from .evaluation import evaluator as autorec_evaluator
 from .evaluation import shape_error
@@ -293,7 +293,7 @@ def _chapter_epoch(net, train_iter, loss, trainer, devices, inter_mat):
             values = values if isinstance(values, (list, tuple)) else [values]
             if epoch == 1 and batches == 0:  # before the first step: do shapes fit?
                 _check_first_batch(net, loss, values, devices, inter_mat)
-            input_data = [gluon.utils.split_and_load(v, devices) for v in values]
+            input_data = [split_and_load(v, devices) for v in values]
             train_feat = input_data[:-1] if len(values) > 1 else input_data
             train_label = input_data[-1]
             with autograd.record():

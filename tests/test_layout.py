@@ -3,7 +3,6 @@ import ast
 import subprocess
 import sys
 import tomllib
-from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -75,7 +74,7 @@ it = gluon.data.DataLoader(m, batch_size=16)
 d2l.train_recsys_rating(net, it, gluon.data.DataLoader(np.array(m), batch_size=64),
                         gluon.loss.L2Loss(), trainer, 2, inter_mat=m)
 '''
-    done = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, '-W', 'always::DeprecationWarning', '-c', code], capture_output=True, text=True,
                           cwd=ROOT, timeout=300)
     assert done.returncode == 0, done.stderr
     assert 'test RMSE' in done.stdout

@@ -4,7 +4,6 @@ A real kernel (jupyter_client) runs a short training; the test reads the kernel'
 they arrive and counts the figure's display and its updates before training ends.
 """
 import os
-import sys
 
 import pytest
 from jupyter_client.manager import start_new_kernel

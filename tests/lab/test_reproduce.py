@@ -1,6 +1,4 @@
 """The headless runner's short setting, on synthetic ML-1M files and on the real ML-100K."""
-import io
-
 import pandas as pd
 import pytest
 
