@@ -118,31 +118,30 @@ def run_epochs(train_epoch, evaluate, num_epochs, *, net=None, select_on=None,
             metrics = evaluate(epoch)
             history.append(epoch, train_loss=train_loss, **metrics,
                            seconds=time.perf_counter() - start)
-            if reporter is not None:
-                reporter.update(history)
             if not all(math.isfinite(v) for v in (train_loss, *metrics.values())):
                 history.stopped = _diverged(epoch, train_loss, metrics, learning_rate)
                 warnings.warn(f'Training {history.stopped}.', RuntimeWarning, stacklevel=3)
+            elif column is not None and rule.update(epoch, metrics[column]):
+                history.best_epoch = epoch
+                if restore_best:
+                    best_params = {k: v.data().copy() for k, v in net.collect_params().items()}
+            elif rule.should_stop(epoch):
+                history.stopped = (f'stopped early at epoch {epoch}: no better {select_on} '
+                                   f'RMSE in {patience} epochs after epoch '
+                                   f'{history.best_epoch}')
+            if reporter is not None:
+                reporter.update(history)
+            if history.stopped:
                 break
-            if column is not None:
-                if rule.update(epoch, metrics[column]):
-                    history.best_epoch = epoch
-                    if restore_best:
-                        best_params = {k: v.data().copy()
-                                       for k, v in net.collect_params().items()}
-                elif rule.should_stop(epoch):
-                    history.stopped = (f'stopped early at epoch {epoch}: no better '
-                                       f'{select_on} RMSE in {patience} epochs after epoch '
-                                       f'{history.best_epoch}')
-                    break
     except KeyboardInterrupt:
         history.truncate()
         history.stopped = f'interrupted during epoch {len(history) + 1}'
+    finally:
+        if reporter is not None:
+            reporter.close(history)
     if restore_best and best_params is not None:
         for k, v in net.collect_params().items():
             v.set_data(best_params[k])
-    if reporter is not None:
-        reporter.close(history)
     return history
 
 
