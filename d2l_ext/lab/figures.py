@@ -38,7 +38,7 @@ def rating_distribution_figure(ratings, title='MovieLens-100K: rating distributi
     if not len(values):
         raise EmptyDataError('rating_distribution_figure needs at least one rating; found '
                              'none. Pass the rating column of a non-empty table.')
-    fig = Figure(figsize=(5, 3), layout='constrained')
+    fig = Figure(figsize=(5, 2.7), layout='constrained')
     ax = fig.subplots()
     ax.bar(values, counts / counts.sum(), color='tab:blue')
     ax.set(xlabel='rating (stars)', ylabel='share of all ratings', xticks=values,
@@ -75,7 +75,7 @@ def long_tail_figure(per_user, per_item, min_per_user=20, few=5):
     if not (per_user.size and per_item.size):
         raise EmptyDataError(f'long_tail_figure needs counts for at least one user and one '
                              f'item; found {per_user.size} and {per_item.size}.')
-    fig = Figure(figsize=(9, 3.4), layout='constrained')
+    fig = Figure(figsize=(9, 3.0), layout='constrained')
     axes = fig.subplots(1, 2, sharey=True)
     panels = ((axes[0], per_user, 'users', 'tab:blue', '-'),
               (axes[1], per_item, 'items', 'tab:orange', '--'))
@@ -124,7 +124,7 @@ def interaction_corner_figure(corner, k=None):
     k = corner.shape[0] if k is None else k
     cmap = mpl.colormaps['viridis'].resampled(5).copy()
     cmap.set_bad('0.9')  # masked cells (0 = unobserved) in light grey
-    fig = Figure(figsize=(5.5, 4.5), layout='constrained')
+    fig = Figure(figsize=(5.2, 4.2), layout='constrained')
     ax = fig.subplots()
     image = ax.imshow(onp.ma.masked_equal(corner, 0), cmap=cmap, vmin=0.5, vmax=5.5)
     fig.colorbar(image, ax=ax, ticks=range(1, 6), label='rating')
