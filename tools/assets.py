@@ -11,8 +11,8 @@ one unstyled page with raw LaTeX. This module
 2. copies only the files a page needs next to the page (``<page dir>/vendor/...``), so a
    folder of decks is self-contained and works from disk (``file://``) or from any server;
 3. tells nbconvert to use them (:func:`nbconvert_config`, :func:`nbconvert_args`) and where
-   its offline template lives (``tools/templates/reveal-offline``, which also drops the
-   reveal template's unconditional import of mermaid.js from cdnjs).
+   its offline templates live (``tools/templates/reveal-offline`` and ``lab-offline``, which
+   drop the templates' import of mermaid.js from cdnjs; the notebooks have no diagrams).
 
 Command line (``python tools/assets.py [DIR]``): fetch and verify the cache, and with
 ``DIR`` copy the assets into ``DIR/vendor``. ``tasks.py slides`` and ``walkthrough`` call
@@ -38,6 +38,7 @@ ENV_FILE = ROOT / 'environment.yml'
 CACHE_DIR = ROOT / 'output' / 'vendor-cache'
 TEMPLATE_DIR = Path(__file__).resolve().parent / 'templates'
 REVEAL_TEMPLATE = 'reveal-offline'
+HTML_TEMPLATE = 'lab-offline'
 VENDOR = 'vendor'
 PIN_LINE = re.compile(r'^#\s*npm:\s*(?P<name>[@\w./-]+)@(?P<version>[\w.+-]+)\s+'
                       r'(?P<integrity>sha512-[A-Za-z0-9+/=]+)\s*$')
@@ -199,7 +200,8 @@ def nbconvert_config(prefix=VENDOR, slides=True):
             'jquery_url': f'{prefix}/jquery.min.js',
             'mathjax_url': f'{prefix}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe',
             'jupyter_widgets_base_url': f'{prefix}/widgets/'}
-    config = {'HTMLExporter': dict(html)}
+    config = {'HTMLExporter': dict(html, template_name=HTML_TEMPLATE,
+                                   extra_template_basedirs=[str(TEMPLATE_DIR)])}
     if slides:
         config['SlidesExporter'] = dict(html, reveal_url_prefix=f'{prefix}/reveal.js',
                                         reveal_theme='simple',
