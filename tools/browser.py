@@ -114,9 +114,8 @@ class Browser:
                 raise BrowserError(f'Chromium ({chromium}) did not start: {err}. '
                                    f'{INSTALL_HINT}')
             time.sleep(0.05)
-        port = int(port_file.read_text().split()[0])
-        with urllib.request.urlopen(f'http://127.0.0.1:{port}/json/list', timeout=10) as r:
-            pages = [t for t in json.load(r) if t['type'] == 'page']
+        self.port = int(port_file.read_text().split()[0])
+        pages = self.pages()
         self._ws = websocket.create_connection(pages[0]['webSocketDebuggerUrl'],
                                                timeout=self.timeout, suppress_origin=True)
         for method in ('Page.enable', 'Network.enable', 'Runtime.enable'):
@@ -144,6 +143,12 @@ class Browser:
         if self._profile:
             shutil.rmtree(self._profile, ignore_errors=True)
             self._profile = None
+
+    def pages(self):
+        """The browser's open pages (DevTools targets of type ``page``)."""
+        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with direct.open(f'http://127.0.0.1:{self.port}/json/list', timeout=10) as r:
+            return [t for t in json.load(r) if t['type'] == 'page']
 
     # -- protocol --------------------------------------------------------------------
     def send(self, method, **params):
@@ -219,6 +224,15 @@ class Browser:
                 raise BrowserError(f'Timed out after {timeout or self.timeout} s waiting for '
                                    f'{what or expression!r}. Console: {self.console[-5:]}')
             self.pump(0.1)
+
+    def press(self, key, code=None, key_code=None):
+        """Type one printable key (a real key event, which counts as a user gesture)."""
+        code = code or f'Key{key.upper()}'
+        key_code = key_code or ord(key.upper())
+        self.send('Input.dispatchKeyEvent', type='keyDown', key=key, code=code, text=key,
+                  windowsVirtualKeyCode=key_code)
+        self.send('Input.dispatchKeyEvent', type='keyUp', key=key, code=code,
+                  windowsVirtualKeyCode=key_code)
 
     def screenshot(self, path):
         """Save a PNG of the viewport to ``path``."""

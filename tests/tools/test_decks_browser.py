@@ -120,6 +120,23 @@ def test_the_checker_flags_an_overflowing_slide_and_sees_math(tmp_path):
     assert 'Too long' in table and 'tiny' in table
 
 
+def test_speaker_notes_and_speaker_view(tmp_path, browser):
+    md = nbformat.v4.new_markdown_cell
+    cells = [md('# A'), md('**Say:** hello. **Ask the class:** why? (because)'), md('## B')]
+    for cell, kind in zip(cells, ['slide', 'notes', 'slide']):
+        cell.metadata['slideshow'] = {'slide_type': kind}
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), tmp_path / 'notes.ipynb')
+    [deck] = build_slides([tmp_path / 'notes.ipynb'], tmp_path / 'decks')
+    browser.requests.clear()
+    browser.open(deck.as_uri(), ready=READY)
+    assert 'Ask the class' in browser.evaluate('Reveal.getSlideNotes()')
+    pages = len(browser.pages())
+    browser.press('s')  # reveal.js's speaker view, from the local notes plugin
+    browser.pump(2)
+    assert len(browser.pages()) == pages + 1, 'the speaker view did not open'
+    assert not browser.external_requests() and not browser.failed_local_loads()
+
+
 def test_the_browser_records_and_refuses_requests_leaving_the_machine(tmp_path, browser):
     page = tmp_path / 'leaky.html'
     page.write_text('<html><body><img src="https://example.com/a.png">'
