@@ -151,8 +151,11 @@ def _fetch_one(name, version, integrity, folder):
         unpacked.rename(folder)
 
 
-def deploy_assets(target_dir, cache_dir=CACHE_DIR, env_file=ENV_FILE):
+def deploy_assets(target_dir, packages=None, cache_dir=CACHE_DIR, env_file=ENV_FILE):
     """Copy the files pages need into ``target_dir/vendor`` (fetching them first if needed).
+
+    ``packages`` limits the copy to some npm packages (default: all; an HTML page without
+    slides needs no ``reveal.js``).
 
     Returns
     -------
@@ -162,6 +165,8 @@ def deploy_assets(target_dir, cache_dir=CACHE_DIR, env_file=ENV_FILE):
     folders = fetch_assets(cache_dir, env_file)
     vendor = Path(target_dir) / VENDOR
     for name, files in FILES.items():
+        if packages is not None and name not in packages:
+            continue
         for source, target in files:
             src, dst = folders[name] / source, vendor / target
             if not src.exists():

@@ -124,7 +124,7 @@ def export_html(nb, target):
 
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    deploy_assets(target.parent)
+    deploy_assets(target.parent, packages=('mathjax', 'requirejs', 'jquery'))
     exporter = HTMLExporter(config=Config(nbconvert_config('vendor', slides=False)))
     html, _ = exporter.from_notebook_node(nb)
     _write_atomically(target, html.encode())
@@ -147,7 +147,8 @@ def main(argv=None):
     try:
         written = execute_notebook(args.notebook, args.output_dir, args.kernel)
     except NotebookFailed as failure:
-        where = f'cell {failure.cell_index}' if failure.cell_index is not None else 'a cell'
+        where = (f'the cell at index {failure.cell_index}' if failure.cell_index is not None
+                 else 'a cell')
         print(f'{args.notebook}: {where} failed.\n{failure.ename}: {failure.evalue}',
               file=sys.stderr)
         return 1

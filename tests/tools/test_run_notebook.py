@@ -58,7 +58,7 @@ def test_a_failing_cell_prints_the_package_message_plainly_and_exits_1(tmp_path,
     assert main([str(source), str(tmp_path / 'out'), '--kernel', 'python3']) == 1
     captured = capsys.readouterr()
     assert f'DataNotFoundError: {message}' in captured.err
-    assert 'cell 1 failed' in captured.err
+    assert 'the cell at index 1 failed' in captured.err
     assert '\x1b[' not in captured.err + captured.out, 'ANSI colour codes leaked'
     assert 'Traceback' not in captured.err and 'CellExecutionError' not in captured.err
     assert not (tmp_path / 'out' / 'nb.html').exists()
