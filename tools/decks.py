@@ -48,20 +48,36 @@ READY = """(() => {
   }
   return !!(window.Reveal && Reveal.isReady() && window.MathJax && MathJax.Hub);
 })()"""
-MATH_DONE = 'new Promise(done => MathJax.Hub.Queue(() => done(true)))'
+#: Resolves once MathJax has started up and finished everything queued so far (the page's
+#: first typesetting included; ``MathJax.Hub`` exists well before that).
+#: (The hook must return nothing: MathJax would wait on a returned callback.)
+MATH_DONE = ("new Promise(done => MathJax.Hub.Register.StartupHook('End', "
+             "() => { MathJax.Hub.Queue(() => done(true)); }))")
+#: The deck re-renders a slide's math when it is shown (a 'slidechanged' handler, which may
+#: run a moment after ``Reveal.slide``): settled when MathJax is idle and every formula of
+#: the current slide has its output.
+SLIDE_SETTLED = """(() => {
+  const slide = Reveal.getCurrentSlide();
+  const formulas = slide.querySelectorAll('script[type^="math/tex"]').length;
+  const shown = slide.querySelectorAll('.MathJax_CHTML, .MathJax, mjx-container').length;
+  return MathJax.isReady === true && MathJax.Hub.queue.pending === 0
+         && !MathJax.Hub.queue.running && shown >= formulas;
+})()"""
 MATH_SELECTOR = '.MathJax, .MathJax_Display, .MathJax_CHTML, mjx-container'
 MEASURE = """(() => {
   const slide = Reveal.getCurrentSlide();
   const heading = slide.querySelector('h1, h2, h3, h4');
   const text = (heading || slide).innerText.trim().split('\\n')[0];
-  return {height: slide.scrollHeight, width: slide.scrollWidth,
-          title: text.slice(0, 60)};
+  return {height: slide.scrollHeight, width: slide.scrollWidth, title: text.slice(0, 60),
+          formulas: slide.querySelectorAll('script[type^="math/tex"]').length,
+          rendered: slide.querySelectorAll('.MathJax_CHTML, .MathJax, mjx-container').length};
 })()"""
 
 
 @dataclasses.dataclass
 class SlideInfo:
-    """One slide: its position ``#/h/v``, 1-based number, title and content size (px)."""
+    """One slide: position ``#/h/v``, 1-based number, title, content size (px), and its
+    formulas (TeX) and MathJax outputs seen while it was shown."""
     h: int
     v: int
     number: int
@@ -70,6 +86,8 @@ class SlideInfo:
     width: int
     slide_height: int = SLIDE_HEIGHT
     slide_width: int = SLIDE_WIDTH
+    formulas: int = 0
+    rendered_math: int = 0
 
     @property
     def excess(self):
@@ -141,11 +159,14 @@ def inspect_deck(browser, deck, screenshot_dir=None, all_screenshots=False):
     for h, count in enumerate(counts):
         for v in range(count):
             browser.evaluate(f'Reveal.slide({h}, {v}, 1000)')  # all fragments shown
+            browser.pump(0.15)
+            browser.wait_for(SLIDE_SETTLED, what=f'the math of slide {h}/{v} to render')
             browser.evaluate(MATH_DONE, await_promise=True)
             size = browser.evaluate(MEASURE)
             info = SlideInfo(h, v, len(slides) + 1, size['title'], size['height'],
                              size['width'], slide_height=int(config[1]),
-                             slide_width=int(config[0]))
+                             slide_width=int(config[0]), formulas=size['formulas'],
+                             rendered_math=size['rendered'])
             slides.append(info)
             if screenshot_dir and (all_screenshots or info.overflows):
                 shots.append(browser.screenshot(

@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from tools.browser import Browser, is_local_url
-from tools.decks import MATH_SELECTOR, READY, check_notebooks, format_report, inspect_deck
+from tools.decks import MATH_DONE, MATH_SELECTOR, READY, check_notebooks, format_report, inspect_deck
 from tools.run_notebook import export_html
 from tools.slides import build_slides
 
@@ -70,6 +70,8 @@ def test_deck_shows_its_slides_offline_with_math(notebook, reports):
                    if c['cell_type'] == 'markdown')
     if has_math:
         assert report.math_elements > 0, f'{notebook.name}: math was not rendered by MathJax'
+    unrendered = [(s.number, s.title) for s in report.slides if s.rendered_math < s.formulas]
+    assert not unrendered, f'{notebook.name}: slides showing raw TeX: {unrendered}'
     assert report.math_errors == 0
 
 
@@ -112,6 +114,7 @@ def test_the_checker_flags_an_overflowing_slide_and_sees_math(tmp_path):
     notebook = tiny_deck_notebook(tmp_path / 'tiny.ipynb')
     [report] = check_notebooks([notebook], tmp_path / 'decks', tmp_path / 'shots')
     assert report.total_slides == 3 and report.math_elements > 0
+    assert report.slides[0].formulas == 1 and report.slides[0].rendered_math >= 1
     assert [s.number for s in report.overflowing] == [3]
     assert report.overflowing[0].excess > 500 and report.overflowing[0].title == 'Too long'
     assert [p.name for p in report.screenshots] == ['tiny-03.png']
@@ -156,8 +159,7 @@ def test_walkthrough_html_loads_offline_with_math(tmp_path, browser):
     browser.requests.clear()
     browser.failed.clear()
     browser.open(page.as_uri(), ready='window.MathJax && MathJax.Hub && MathJax.isReady')
-    browser.evaluate('new Promise(done => MathJax.Hub.Queue(() => done(true)))',
-                     await_promise=True)
+    browser.evaluate(MATH_DONE, await_promise=True)
     browser.pump(0.3)
     assert browser.evaluate(f"document.querySelectorAll('{MATH_SELECTOR}').length") > 0
     assert browser.evaluate('document.querySelectorAll(".MathJax_Error").length') == 0
