@@ -146,9 +146,14 @@ def _fetch_one(name, version, integrity, folder):
         with tarfile.open(tarballs[0]) as tar:
             tar.extractall(unpacked, filter='data')
         (unpacked / '.integrity').write_text(integrity)
-        if folder.exists():
+        stamp = folder / '.integrity'
+        if folder.exists() and not (stamp.is_file() and stamp.read_text() == integrity):
             shutil.rmtree(folder)
-        unpacked.rename(folder)
+        try:
+            unpacked.rename(folder)
+        except OSError:  # another process unpacked the same verified package meanwhile
+            if not (stamp.is_file() and stamp.read_text() == integrity):
+                raise
 
 
 def deploy_assets(target_dir, packages=None, cache_dir=CACHE_DIR, env_file=ENV_FILE):
