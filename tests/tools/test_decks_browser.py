@@ -93,7 +93,7 @@ def test_navigating_to_slide_n(reports, browser):
         [last.h, last.v]
     assert browser.evaluate('location.hash') in (f'#/{last.h}/{last.v}', f'#/{last.h}')
     shown = browser.evaluate('Reveal.getCurrentSlide().innerText')
-    assert last.title.split()[0] in shown
+    assert last.title[:20] in shown
     # A deck opened at a slide's address starts there.
     browser.open(report.deck.as_uri() + '#/2', ready=READY)
     assert browser.evaluate('Reveal.getIndices().h') == 2
