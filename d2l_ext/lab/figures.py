@@ -36,7 +36,7 @@ def _seed_curves(histories, column):
     return onp.array([getattr(h, column) for h in histories], dtype=float)
 
 
-def plot_seed_curves(runs, steps_per_epoch, title=None, column='val_rmse'):
+def plot_seed_curves(runs, steps_per_epoch, title=None, column='val_rmse', run_labels=None):
     """Several seeds' curves per variant, whole and zoomed in near each variant's minimum.
 
     Top row: the mean curve of each variant (thick) with every seed's curve (thin) against
@@ -54,6 +54,9 @@ def plot_seed_curves(runs, steps_per_epoch, title=None, column='val_rmse'):
     title : str, optional
         A title over the figure.
     column : str, default 'val_rmse'
+    run_labels : list of str, optional
+        The zoomed panels' name for each run (e.g. ``['seed 0', 'seed 1']``); by default
+        ``'run 1'``, ``'run 2'``, ...
 
     Returns
     -------
@@ -80,7 +83,8 @@ def plot_seed_curves(runs, steps_per_epoch, title=None, column='val_rmse'):
         start = max(0, min(bests) // 2)
         for s, (curve, best) in enumerate(zip(curves, bests)):
             line, = ax_zoom.plot(epochs[start:], curve[start:], color=color, lw=1,
-                                 ls=styles[s % len(styles)], label=f'seed run {s + 1}')
+                                 ls=styles[s % len(styles)],
+                                 label=run_labels[s] if run_labels else f'run {s + 1}')
             ax_zoom.plot(epochs[best], curve[best], 'o', ms=5, color=color)
         ax_zoom.plot(epochs[start:], mean[start:], color='black', lw=1.5, alpha=0.7,
                      label='mean')

@@ -35,7 +35,8 @@ def _drawn(ax):
 def test_plot_seed_curves_draws_every_seed_and_zooms_so_the_spread_is_visible():
     runs = {'item': [_history(_u_curve(60, 40, 0.876), shift=d) for d in (0, .001, .002)],
             'user': [_history(_u_curve(105, 88, 0.920), shift=d) for d in (0, .002, .003)]}
-    fig = figures.plot_seed_curves(runs, {'item': 7, 'user': 4}, title='t')
+    fig = figures.plot_seed_curves(runs, {'item': 7, 'user': 4}, title='t',
+                                   run_labels=['seed 0', 'seed 1', 'seed 2'])
     ax_epoch, ax_step, zoom_item, zoom_user = fig.axes
     assert len(_drawn(ax_epoch)) == len(_drawn(ax_step)) == 2 * (3 + 1)  # seeds + mean
     assert max(x.max() for x, _ in _drawn(ax_step)) == 105 * 4  # x in optimizer steps
@@ -46,6 +47,8 @@ def test_plot_seed_curves_draws_every_seed_and_zooms_so_the_spread_is_visible():
         # the spread between seeds is at least a tenth of the zoomed height
         assert spread / (top - bottom) > 0.1
         assert len({line.get_linestyle() for line in zoom.get_lines()[:6:2]}) == 3
+        assert [t.get_text() for t in zoom.get_legend().get_texts()] == [
+            'seed 0', 'seed 1', 'seed 2', 'mean']
 
 
 def test_plot_seed_curves_refuses_runs_of_unequal_length():
