@@ -191,7 +191,7 @@ def plot_sweep(histories, title, column='val_rmse'):
     ax.legend(fontsize=8)
     ax_table.axis('off')
     table = ax_table.table(cellText=rows, rowLabels=list(histories),
-                           colLabels=['best epoch', 'val RMSE', 'test RMSE'], loc='center',
+                           colLabels=['best epoch', 'val RMSE', 'test RMSE'], loc='upper center',
                            cellLoc='center')
     table.auto_set_font_size(False)
     table.set_fontsize(8)
