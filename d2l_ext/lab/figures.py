@@ -65,7 +65,7 @@ def plot_seed_curves(runs, steps_per_epoch, title=None, column='val_rmse', run_l
     import numpy as onp
     from matplotlib.figure import Figure
     from ..history import LABELS
-    fig = Figure(figsize=(9, 4.8), layout='constrained')
+    fig = Figure(figsize=(9, 4.6), layout='constrained')
     top, bottom = fig.subfigures(2, 1, height_ratios=(1, 1))
     ax_epoch, ax_step = top.subplots(1, 2, sharey=True)
     zooms = onp.atleast_1d(bottom.subplots(1, len(runs)))
