@@ -28,9 +28,10 @@ __all__ = []
 def _seed_curves(histories, column):
     """Stack equal-length runs' ``column`` into an array of shape ``(runs, epochs)``."""
     import numpy as onp
+    from ..errors import InvalidArgumentError
     lengths = {len(h) for h in histories}
     if len(lengths) != 1:
-        raise ValueError(f'The runs of one variant must have the same number of epochs; '
+        raise InvalidArgumentError(f'The runs of one variant must have the same number of epochs; '
                          f'found lengths {sorted(lengths)}. Train every seed for as many '
                          f'epochs.')
     return onp.array([getattr(h, column) for h in histories], dtype=float)
@@ -61,6 +62,11 @@ def plot_seed_curves(runs, steps_per_epoch, title=None, column='val_rmse', run_l
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    InvalidArgumentError
+        The runs of one variant have different numbers of epochs.
     """
     import numpy as onp
     from matplotlib.figure import Figure
@@ -82,9 +88,9 @@ def plot_seed_curves(runs, steps_per_epoch, title=None, column='val_rmse', run_l
         bests = [int(c.argmin()) for c in curves]
         start = max(0, min(bests) // 2)
         for s, (curve, best) in enumerate(zip(curves, bests)):
-            line, = ax_zoom.plot(epochs[start:], curve[start:], color=color, lw=1,
-                                 ls=styles[s % len(styles)],
-                                 label=run_labels[s] if run_labels else f'run {s + 1}')
+            ax_zoom.plot(epochs[start:], curve[start:], color=color, lw=1,
+                         ls=styles[s % len(styles)],
+                         label=run_labels[s] if run_labels else f'run {s + 1}')
             ax_zoom.plot(epochs[best], curve[best], 'o', ms=5, color=color)
         ax_zoom.plot(epochs[start:], mean[start:], color='black', lw=1.5, alpha=0.7,
                      label='mean')

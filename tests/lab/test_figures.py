@@ -5,6 +5,7 @@ import matplotlib
 import numpy as onp
 import pytest
 
+from d2l_ext.errors import InvalidArgumentError
 from d2l_ext.history import History
 from d2l_ext.lab import figures
 
@@ -53,7 +54,7 @@ def test_plot_seed_curves_draws_every_seed_and_zooms_so_the_spread_is_visible():
 
 def test_plot_seed_curves_refuses_runs_of_unequal_length():
     runs = {'item': [_history(_u_curve(10, 5, 0.9)), _history(_u_curve(12, 5, 0.9))]}
-    with pytest.raises(ValueError, match='same number of epochs'):
+    with pytest.raises(InvalidArgumentError, match='same number of epochs'):
         figures.plot_seed_curves(runs, {'item': 7})
 
 
