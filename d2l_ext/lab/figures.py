@@ -142,6 +142,193 @@ def interaction_corner_figure(corner, k=None):
 #
 #
 
+# 03-item-vs-user: validation curves of several seeds per variant, the spread made visible.
+
+def _seed_curves(histories, column):
+    """Stack equal-length runs' ``column`` into an array of shape ``(runs, epochs)``."""
+    import numpy as onp
+    from ..errors import InvalidArgumentError
+    lengths = {len(h) for h in histories}
+    if len(lengths) != 1:
+        raise InvalidArgumentError(f'The runs of one variant must have the same number of epochs; '
+                         f'found lengths {sorted(lengths)}. Train every seed for as many '
+                         f'epochs.')
+    return onp.array([getattr(h, column) for h in histories], dtype=float)
+
+
+def plot_seed_curves(runs, steps_per_epoch, title=None, column='val_rmse', run_labels=None):
+    """Several seeds' curves per variant, whole and zoomed in near each variant's minimum.
+
+    Top row: the mean curve of each variant (thick) with every seed's curve (thin) against
+    the epoch and against optimizer steps, a star at the mean curve's minimum. Bottom
+    row, one panel per variant: the same curves zoomed in around the minimum, every seed
+    drawn in its own line style with a dot at its best epoch, so that the spread across
+    seeds (a few thousandths of RMSE) can be seen.
+
+    Parameters
+    ----------
+    runs : dict of str to list of History
+        Variant label -> one history per seed, all of the same length.
+    steps_per_epoch : dict of str to int
+        Variant label -> optimizer steps per epoch (the x scale of the fair view).
+    title : str, optional
+        A title over the figure.
+    column : str, default 'val_rmse'
+    run_labels : list of str, optional
+        The zoomed panels' name for each run (e.g. ``['seed 0', 'seed 1']``); by default
+        ``'run 1'``, ``'run 2'``, ...
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    InvalidArgumentError
+        The runs of one variant have different numbers of epochs.
+    """
+    import numpy as onp
+    from matplotlib.figure import Figure
+    from ..history import LABELS
+    fig = Figure(figsize=(9, 4.6), layout='constrained')
+    top, bottom = fig.subfigures(2, 1, height_ratios=(1, 1))
+    ax_epoch, ax_step = top.subplots(1, 2, sharey=True)
+    zooms = onp.atleast_1d(bottom.subplots(1, len(runs)))
+    styles = ('-', '--', ':', '-.')
+    lowest = min(min(getattr(h, column)) for hs in runs.values() for h in hs)
+    for k, ((label, histories), ax_zoom) in enumerate(zip(runs.items(), zooms)):
+        color, curves = f'C{k}', _seed_curves(histories, column)
+        mean, epochs = curves.mean(axis=0), onp.arange(1, curves.shape[1] + 1)
+        for ax, x in ((ax_epoch, epochs), (ax_step, epochs * steps_per_epoch[label])):
+            for curve in curves:
+                ax.plot(x, curve, color=color, lw=0.6, alpha=0.6)
+            ax.plot(x, mean, color=color, lw=2, label=f'{label} (mean of {len(curves)})')
+            ax.plot(x[mean.argmin()], mean.min(), '*', ms=12, color=color)
+        bests = [int(c.argmin()) for c in curves]
+        start = max(0, min(bests) // 2)
+        for s, (curve, best) in enumerate(zip(curves, bests)):
+            ax_zoom.plot(epochs[start:], curve[start:], color=color, lw=1,
+                         ls=styles[s % len(styles)],
+                         label=run_labels[s] if run_labels else f'run {s + 1}')
+            ax_zoom.plot(epochs[best], curve[best], 'o', ms=5, color=color)
+        ax_zoom.plot(epochs[start:], mean[start:], color='black', lw=1.5, alpha=0.7,
+                     label='mean')
+        low = curves[:, start:].min()
+        ax_zoom.set(xlabel='epoch', title=f'{label}: zoom (dot = each run\'s best)',
+                    ylim=(low - 0.002, low + 0.014))
+        ax_zoom.legend(fontsize=7, loc='upper center', ncol=2)
+    ax_epoch.set(xlabel='epoch', ylabel=LABELS[column], title='Per epoch (unequal work)',
+                 ylim=(min(0.85, lowest - 0.02), max(1.15, lowest + 0.25)))
+    ax_step.set(xlabel='optimizer steps', title='Per optimizer step (fair)')
+    zooms[0].set(ylabel=LABELS[column])
+    ax_step.legend(fontsize=8)
+    for ax in (ax_epoch, ax_step, *zooms):
+        ax.grid(alpha=0.3)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+# 04-overfitting: the long run's three curves, and sweeps whose lines may coincide.
+
+def plot_overfitting(history, title=None):
+    """Train, validation and test RMSE of one run against the epoch, best epoch marked.
+
+    The epoch marked is the one with the lowest validation RMSE (the first of equal ones,
+    as :class:`d2l_ext.training.EarlyStopping` chooses), so the figure can also serve as
+    a live figure (``d2l_ext.LiveFigure(title, draw=plot_overfitting)``) while
+    ``best_epoch`` is not yet set.
+
+    Parameters
+    ----------
+    history : History
+        With ``train_rmse``, ``val_rmse`` and ``test_rmse``.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.figure import Figure
+    from ..plotting import COLORS
+    fig = Figure(figsize=(6.5, 3.0), layout='constrained')
+    ax = fig.subplots()
+    for column, label in (('train_rmse', 'train'), ('val_rmse', 'validation'),
+                          ('test_rmse', 'test')):
+        ax.plot(history.epoch, getattr(history, column), color=COLORS[column], label=label)
+    val = history.val_rmse
+    best = history.epoch[min(range(len(val)), key=val.__getitem__)]
+    at_best = history.at(best)
+    ax.axvline(best, color='grey', ls=':')
+    ax.plot(best, at_best['val_rmse'], '*', color='tab:red', ms=12,
+            label=f'best on validation: epoch {best}, {at_best["val_rmse"]:.3f}')
+    ax.set(xlabel='epoch', ylabel='RMSE', xlim=(0, max(10, len(history)) + 1),
+           title=title or f'{len(history)} epochs',
+           ylim=(min(0.3, min(history.train_rmse) - 0.02), max(1.2, min(val) + 0.3)))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc='lower left')
+    return fig
+
+
+def plot_sweep(histories, title, column='val_rmse'):
+    """A sweep's curves, every one visible even where they coincide, beside its table.
+
+    Left: ``column`` of each run against the epoch, each best epoch starred. Lines that
+    fall on top of each other stay visible: each later line is thinner, in another line
+    style and with its own markers placed at other epochs. Right: a table of each run's
+    best epoch and its validation and test RMSE.
+
+    Parameters
+    ----------
+    histories : dict of str to History
+        Label -> history with ``val_rmse`` and ``test_rmse`` and a ``best_epoch`` (the
+        lowest ``column`` is used when there is none).
+    title : str
+    column : str, default 'val_rmse'
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.figure import Figure
+    from ..history import LABELS
+    fig = Figure(figsize=(10, 3.6), layout='constrained')
+    ax, ax_table = fig.subplots(1, 2, width_ratios=(1.5, 1))
+    styles, markers = ('-', '--', '-.', ':'), ('o', 's', '^', 'D', 'v', 'P')
+    rows, colors, lows = [], [], []
+    for k, (label, history) in enumerate(histories.items()):
+        values = getattr(history, column)
+        best = history.best_epoch or history.epoch[min(range(len(values)),
+                                                       key=values.__getitem__)]
+        color, at_best = f'C{k}', history.at(best)
+        ax.plot(history.epoch, values, color=color, lw=max(3.2 - 0.8 * k, 1.0),
+                ls=styles[k % len(styles)], marker=markers[k % len(markers)], ms=4,
+                markevery=(k % 5, 5), label=label, zorder=2 + k)
+        ax.plot(best, at_best[column], '*', ms=13, color=color, mec='black', mew=0.6,
+                zorder=10)
+        rows.append([str(best), f'{at_best["val_rmse"]:.3f}', f'{at_best["test_rmse"]:.3f}'])
+        colors.append(color)
+        lows.append(min(values))
+    low = min(lows)
+    ax.set(xlabel='epoch', ylabel=LABELS[column], title=title,
+           ylim=(min(0.85, low - 0.02), max(1.1, low + 0.2)))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    ax_table.axis('off')
+    table = ax_table.table(cellText=rows, rowLabels=list(histories),
+                           colLabels=['best epoch', 'val RMSE', 'test RMSE'], loc='upper center',
+                           cellLoc='center')
+    table.auto_set_font_size(False)
+    table.set_fontsize(8)
+    table.scale(1, 1.5)
+    for k, color in enumerate(colors):
+        table[k + 1, -1].get_text().set_color(color)
+    ax_table.set_title('At each best epoch (chosen on validation)', fontsize=9)
+    return fig
+
+
+__all__ += ['plot_seed_curves', 'plot_overfitting', 'plot_sweep']
+
 
 # --- 05-baselines, 06-exercises, 07-paper-protocol --------------------------------------
 #
