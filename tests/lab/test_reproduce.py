@@ -55,3 +55,37 @@ def test_arguments():
     assert (args.runs, args.epochs, args.wd_grid) == (3, 80, [1e-4, 1e-5])
     with pytest.raises(SystemExit):
         parse_args(['--dataset', 'ml-1m', '--protocol', 'folds'])
+
+
+def test_baseline_methods_write_rows_beside_autorec(tmp_path, offline, capsys):
+    write_ratings_dat(tmp_path / 'data', num_users=120, num_movies=80)
+    out = tmp_path / 'out'
+    common = ['--dataset', 'ml-1m', '--short', '--quiet', '--data-dir', str(tmp_path / 'data'),
+              '--output', str(out)]
+    for method in ('mean', 'bias', 'mf'):
+        summary = main(['--method', method, *common]).iloc[0]
+        assert (summary.variant, summary.runs) == (method, 2)
+    main(common)  # I-AutoRec on the same splits
+    assert not (out / 'ml-1m-random-bias.png').exists()  # no epochs, no curves
+    assert (out / 'ml-1m-random-mf.png').is_file()
+    history = pd.read_csv(out / 'ml-1m-random-mf.history.csv')
+    assert set(history.split) == {'seed=0', 'seed=1'}
+    runs = {m: pd.read_csv(out / f'ml-1m-random-{m}.runs.csv') for m in ('mean', 'bias', 'item')}
+    assert all(list(r.split) == ['seed=0', 'seed=1'] for r in runs.values())
+    assert {'reg_item', 'reg_user'} <= set(runs['bias'].columns)
+    results = pd.read_csv(out / 'results.csv').set_index('variant')
+    assert set(results.index) == {'mean', 'bias', 'mf', 'item'}
+    assert results.loc['item', 'chosen'] == 'wd=1e-05'
+    assert results.loc['bias', 'chosen'].startswith('reg_item=')
+    assert results.loc['mean', 'method'] == 'global mean'
+    markdown = (out / 'results.md').read_text()
+    assert '| chosen |' in markdown and 'MF (d2l)' in markdown
+    assert 'reg grid' in capsys.readouterr().out
+
+
+def test_method_argument():
+    args = parse_args(['--method', 'bias', '--reg-grid', '0,3'])
+    assert (args.method, args.reg_grid) == ('bias', [0.0, 3.0])
+    assert parse_args([]).method == 'autorec'
+    with pytest.raises(SystemExit):
+        parse_args(['--method', 'svd'])
