@@ -41,7 +41,8 @@ from ..datasets.movielens import canonical_splits_ml100k, read_data_ml1m
 from ..plotting import plot_runs
 from .protocol import BASELINES, PUBLISHED, holdout_splits, run_baseline_protocol, run_protocol
 
-__all__ = ['main', 'parse_args', 'plot_protocol_runs', 'reproduce']
+__all__ = ['main', 'parse_args', 'plot_protocol_runs', 'reproduce', 'write_results',
+           'like_for_like_table', 'published_table']
 
 NAMES = {'item': 'I-AutoRec', 'user': 'U-AutoRec', **BASELINES}
 
@@ -195,6 +196,43 @@ def write_results(folder):
                     'mean_best_epoch', 'wall_seconds']]
     table = _markdown(view)  # Our own writer: the same text on every machine.
     (folder / 'results.md').write_text(table + '\n')
+    return table
+
+
+#: Row order of :func:`like_for_like_table`: the ladder from the weakest model up.
+LADDER = ['global mean', 'user/item biases', 'MF (d2l)', 'U-AutoRec', 'I-AutoRec']
+#: Column names of the protocols in :func:`like_for_like_table`.
+PROTOCOLS = {'random': 'random 90/10 x5', 'folds': 'u1..u5 folds'}
+
+
+def like_for_like_table(results, column='rmse'):
+    """One row per method, one column per protocol, from a ``results.csv`` frame.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        The runner's ``results.csv`` (columns ``protocol, method, mean_rmse, ci95, chosen,
+        wall_seconds``...).
+    column : str, default 'rmse'
+        ``'rmse'``: the mean test RMSE and its 95% CI as text (``'0.8849 +- 0.0071'``);
+        otherwise a column of ``results`` (e.g. ``'wall_seconds'``, ``'chosen'``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows in :data:`LADDER` order (methods not in ``results`` left out), columns
+        ``'random 90/10 x5'`` and ``'u1..u5 folds'`` (those present); a method missing
+        from a protocol gets ``'-'``.
+    """
+    frame = results.copy()
+    if column == 'rmse':
+        frame['rmse'] = [f'{m:.4f} +- {c:.4f}' for m, c in zip(frame.mean_rmse, frame.ci95)]
+    table = frame.pivot(index='method', columns='protocol', values=column)
+    rows = [m for m in LADDER if m in table.index]
+    rows += [m for m in table.index if m not in rows]
+    columns = [p for p in PROTOCOLS if p in table.columns]
+    table = table.loc[rows, columns].rename(columns=PROTOCOLS).fillna('-')
+    table.columns.name = None
     return table
 
 

@@ -89,3 +89,19 @@ def test_method_argument():
     assert parse_args([]).method == 'autorec'
     with pytest.raises(SystemExit):
         parse_args(['--method', 'svd'])
+
+
+def test_like_for_like_table_orders_the_ladder_and_marks_missing_runs():
+    from d2l_ext.lab.reproduce import like_for_like_table
+    results = pd.DataFrame({
+        'protocol': ['random', 'random', 'folds', 'random'],
+        'method': ['I-AutoRec', 'global mean', 'I-AutoRec', 'MF (d2l)'],
+        'mean_rmse': [0.88491, 1.1247, 0.8947, 0.91], 'ci95': [0.00711, 0.0055, 0.0052, 0.01],
+        'wall_seconds': [871.0, 0.7, 681.0, 300.0]})
+    table = like_for_like_table(results)
+    assert list(table.index) == ['global mean', 'MF (d2l)', 'I-AutoRec']
+    assert list(table.columns) == ['random 90/10 x5', 'u1..u5 folds']
+    assert table.loc['I-AutoRec', 'random 90/10 x5'] == '0.8849 +- 0.0071'
+    assert table.loc['MF (d2l)', 'u1..u5 folds'] == '-'
+    seconds = like_for_like_table(results, 'wall_seconds')
+    assert seconds.loc['I-AutoRec', 'u1..u5 folds'] == 681.0
