@@ -37,12 +37,13 @@ from pathlib import Path
 import pandas as pd
 
 from ..data import read_data_ml100k
+from ..history import History
 from ..datasets.movielens import canonical_splits_ml100k, read_data_ml1m
 from ..plotting import plot_runs
 from .protocol import BASELINES, PUBLISHED, holdout_splits, run_baseline_protocol, run_protocol
 
 __all__ = ['main', 'parse_args', 'plot_protocol_runs', 'reproduce', 'write_results',
-           'like_for_like_table', 'published_table']
+           'like_for_like_table', 'published_table', 'read_histories']
 
 NAMES = {'item': 'I-AutoRec', 'user': 'U-AutoRec', **BASELINES}
 
@@ -197,6 +198,33 @@ def write_results(folder):
     table = _markdown(view)  # Our own writer: the same text on every machine.
     (folder / 'results.md').write_text(table + '\n')
     return table
+
+
+def read_histories(folder, stem):
+    """Read back the selection fits' histories the runner wrote for one configuration.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        The runner's output folder (or ``results/``).
+    stem : str
+        ``'<dataset>-<protocol>-<variant>'``, e.g. ``'ml-100k-random-item'``.
+
+    Returns
+    -------
+    dict of str to History
+        Split name -> history (through :meth:`History.from_frame`), with ``best_epoch``
+        set from ``<stem>.runs.csv``; in the order of the runs file.
+    """
+    folder = Path(folder)
+    frame = pd.read_csv(folder / f'{stem}.history.csv', index_col=['split', 'epoch'])
+    runs = pd.read_csv(folder / f'{stem}.runs.csv')
+    histories = {}
+    for split, best in zip(runs.split, runs.best_epoch):
+        history = History.from_frame(frame.xs(split, level='split'))
+        history.best_epoch = int(best)
+        histories[split] = history
+    return histories
 
 
 #: Row order of :func:`like_for_like_table`: the ladder from the weakest model up.

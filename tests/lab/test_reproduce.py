@@ -105,3 +105,18 @@ def test_like_for_like_table_orders_the_ladder_and_marks_missing_runs():
     assert table.loc['MF (d2l)', 'u1..u5 folds'] == '-'
     seconds = like_for_like_table(results, 'wall_seconds')
     assert seconds.loc['I-AutoRec', 'u1..u5 folds'] == 681.0
+
+
+def test_read_histories_round_trips_what_the_runner_wrote(tmp_path, offline):
+    from d2l_ext.lab.reproduce import read_histories
+    write_ratings_dat(tmp_path / 'data', num_users=120, num_movies=80)
+    main(['--dataset', 'ml-1m', '--short', '--quiet', '--data-dir', str(tmp_path / 'data'),
+          '--output', str(tmp_path)])
+    histories = read_histories(tmp_path, 'ml-1m-random-item')
+    runs = pd.read_csv(tmp_path / 'ml-1m-random-item.runs.csv')
+    assert list(histories) == list(runs.split) == ['seed=0', 'seed=1']
+    for split, best in zip(runs.split, runs.best_epoch):
+        history = histories[split]
+        assert history.best_epoch == best and history.epoch == list(range(1, len(history) + 1))
+        assert history.best('val_rmse') == pytest.approx(
+            runs.set_index('split').val_rmse[split])
