@@ -547,6 +547,7 @@ def run_baseline_protocol(splits, num_users, num_items, method, *,
                              ('split', 'wd', 'best_epoch', 'val_rmse', 'test_rmse',
                               'test_rmse_selected', 'seconds')}, **r.params} for r in results])
     params = {k: v for k, v in chosen.items() if k != 'wd'}
-    return ProtocolResult(runs=runs, histories={r.split: r.history for r in results if len(r.history)},
-                          grid=grid, wd=chosen.get('wd', float('nan')),
-                          grid_seconds=grid_seconds, params=params)
+    histories = {r.split: r.history for r in results if len(r.history)}
+    return ProtocolResult(runs=runs, histories=histories, grid=grid,
+                          wd=chosen.get('wd', float('nan')), grid_seconds=grid_seconds,
+                          params=params)
