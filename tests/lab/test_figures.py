@@ -233,3 +233,12 @@ def test_plot_protocol_bands_share_y_and_average_runs_of_different_lengths():
     assert legend[0] == 'validation: mean of 1 run, min-max band' and legend[-1] == 'MF'
     assert min(t.get_fontsize() for t in ax_user.get_legend().get_texts()) >= 10
     assert _png_bytes(fig).startswith(b'\x89PNG')
+
+
+def test_every_figure_name_is_defined_once():
+    import ast
+    tree = ast.parse(open(figures.__file__).read())
+    names = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
+    assert len(names) == len(set(names))
+    assert len(figures.__all__) == len(set(figures.__all__))
+    assert all(callable(getattr(figures, name)) for name in figures.__all__)
