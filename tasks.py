@@ -5,6 +5,7 @@ Usage (from the repository's root, with Python 3.11)::
     python3.11 tasks.py walkthrough   # set up if needed, execute the walkthrough notebook
     python3.11 tasks.py test          # set up if needed, run unit tests and nbval
     python3.11 tasks.py slides        # build every notebook's slide deck into output/slides/
+    python3.11 tasks.py student       # student notebooks (no solutions) into output/student/
     python3.11 tasks.py setup         # only build the environment and register the kernel
 
 Set-up reads ``environment.yml``, the one place versions are pinned. Where ``conda`` is on
@@ -187,10 +188,17 @@ def slides():
         cwd=ROOT)
 
 
+def student():
+    """Write student versions of every notebook (solutions replaced) into ``output/student/``."""
+    python = env_python()
+    run([python, ROOT / 'tools' / 'student.py', '--output-dir', OUTPUT_DIR / 'student'],
+        cwd=ROOT)
+
+
 def main(argv):
     commands = {'setup': lambda: print(f'environment ready: {env_python()}'),
                 'walkthrough': walkthrough, 'test': lambda: test(argv[2:]),
-                'slides': slides}
+                'slides': slides, 'student': student}
     if len(argv) < 2 or argv[1] not in commands:
         print(__doc__)
         return 2

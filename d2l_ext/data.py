@@ -5,8 +5,11 @@ The names, arguments and return values are d2l's (``d2l.read_data_ml100k``,
 NumPy on whole columns instead of one MXNet element at a time.
 
 Conventions: user and item ids in the data frame start at 1; indices in the returned
-lists and matrices start at 0 (``index = id - 1``). In an interaction matrix a rating of
-0 means *unobserved*.
+lists and matrices start at 0 (``index = id - 1``). The interaction matrix
+:math:`\\mathbf{R}` has the items as rows and the users as columns, shape
+``(num_items, num_users)``, as d2l's ``inter_mat``: row ``i`` is item ``i``'s rating vector
+:math:`\\mathbf{r}_i`, one training example of item-based AutoRec. A rating of 0 means
+*unobserved*.
 """
 import numpy as onp
 from mxnet import np
@@ -188,9 +191,8 @@ def interaction_matrix(data, num_users, num_items, variant='item'):
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        Ratings; the first three columns are user id, item id, rating (ids from 1).
-    num_users, num_items : int
+    data, num_users, num_items
+        As for :func:`rating_matrix`.
     variant : {'item', 'user'}
         ``'item'``: shape ``(num_items, num_users)`` (I-AutoRec, the chapter's);
         ``'user'``: shape ``(num_users, num_items)`` (U-AutoRec).

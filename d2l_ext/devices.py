@@ -4,7 +4,8 @@ import sys
 
 import mxnet as mx
 
-__all__ = ['num_gpus', 'try_gpu', 'try_all_gpus', 'get_dataloader_workers', 'resolve_devices']
+__all__ = ['num_gpus', 'try_gpu', 'try_all_gpus', 'get_dataloader_workers', 'resolve_devices',
+           'split_and_load']
 
 
 def num_gpus():
@@ -46,6 +47,35 @@ def get_dataloader_workers():
     if sys.platform.startswith('win') or cores <= 2:
         return 0
     return min(4, cores - 1)
+
+
+def split_and_load(data, devices, even_split=True):
+    """Split a batch along its first axis and copy one slice to each device.
+
+    Gluon's ``gluon.utils.split_and_load`` with the same slices, but moving MXNet ``np``
+    arrays with ``as_in_ctx``: Gluon's version calls ``as_in_context``, which makes MXNet
+    print "ndarray.as_in_context has been renamed to ndarray.as_in_ctx" on every batch.
+
+    Parameters
+    ----------
+    data : mxnet.numpy.ndarray, mxnet.nd.NDArray or array-like
+        A batch.
+    devices : list of mxnet.Context
+    even_split : bool, default True
+        As in Gluon: refuse a batch that does not split evenly.
+
+    Returns
+    -------
+    list of arrays, one per device
+    """
+    from mxnet import gluon
+    from mxnet.util import is_np_array
+    if not isinstance(data, mx.nd.NDArray):
+        data = (mx.np.array if is_np_array() else mx.nd.array)(data, ctx=devices[0])
+    slices = ([data] if len(devices) == 1
+              else gluon.utils.split_data(data, len(devices), 0, even_split))
+    return [part.as_in_ctx(device) if hasattr(part, 'as_in_ctx')
+            else part.as_in_context(device) for part, device in zip(slices, devices)]
 
 
 def resolve_devices(devices=None):

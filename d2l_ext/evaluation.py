@@ -1,8 +1,14 @@
-"""Masked RMSE of AutoRec's reconstruction, as d2l's AutoRec ``evaluator``."""
-import numpy as onp
-from mxnet import base, gluon
+"""Masked RMSE of AutoRec's reconstruction, as d2l's AutoRec ``evaluator``.
 
-from .devices import resolve_devices
+Notation (one for the whole package): the interaction matrix has the items as rows and the
+users as columns, shape ``(num_items, num_users)`` for item-based AutoRec (the transpose for
+user-based), 0 = unobserved. The net reconstructs each row of the *training* matrix; the
+error is measured on the observed entries of the *test* matrix of the same shape.
+"""
+import numpy as onp
+from mxnet import base
+
+from .devices import resolve_devices, split_and_load
 from .errors import EmptyDataError, InvalidArgumentError, ShapeMismatchError
 
 __all__ = ['evaluator', 'predict', 'masked_rmse']
@@ -16,7 +22,8 @@ def predict(network, inter_matrix, devices=None):
     network : mxnet.gluon.Block
         A trained AutoRec (or any Block mapping ``(batch, n)`` to ``(batch, n)``).
     inter_matrix : iterable of mxnet.numpy.ndarray
-        Batches of rows of the *training* interaction matrix, in order, for example
+        Batches of rows of the *training* interaction matrix (item rows, shape
+        ``(batch, num_users)``, for item-based AutoRec), in order, for example
         ``gluon.data.DataLoader(train_inter_mat, batch_size=1024, shuffle=False)``.
     devices : list of mxnet.Context, optional
         Defaults to :func:`try_all_gpus` (the CPU on a machine without GPUs); an empty
@@ -38,7 +45,7 @@ def predict(network, inter_matrix, devices=None):
     devices = resolve_devices(devices)
     scores = []
     for values in inter_matrix:
-        for part in gluon.utils.split_and_load(values, devices, even_split=False):
+        for part in split_and_load(values, devices, even_split=False):
             try:
                 scores.append(network(part).asnumpy())
             except base.MXNetError as error:
@@ -73,7 +80,8 @@ def masked_rmse(test_data, recons, *, train=None, clip=None, default_rating=None
     Parameters
     ----------
     test_data : array-like of shape (rows, n)
-        Held-out ratings, 0 = unobserved. NumPy or MXNet arrays.
+        Held-out ratings, 0 = unobserved: rows are items and columns users for
+        item-based AutoRec. NumPy or MXNet arrays.
     recons : array-like of shape (rows, n)
         Predictions for every entry.
     train : array-like of shape (rows, n), optional, keyword-only
@@ -87,8 +95,8 @@ def masked_rmse(test_data, recons, *, train=None, clip=None, default_rating=None
     Returns
     -------
     float
-        :math:`\\sqrt{\\sum_{(i,u) \\in O} (r_{iu} - \\hat r_{iu})^2 / |O|}` with O the
-        non-zero entries of ``test_data``.
+        :math:`\\sqrt{\\sum_{(i,u) \\in T} (R_{iu} - \\hat R_{iu})^2 / |T|}` with T the
+        observed (non-zero) (item, user) entries of ``test_data``.
 
     Raises
     ------
@@ -137,8 +145,10 @@ def _as_numpy(array):
 def evaluator(network, inter_matrix, test_data, devices=None):
     """Test RMSE of AutoRec, as in d2l's AutoRec section.
 
-    The network reconstructs each row of the training matrix (``inter_matrix``); the
-    error is measured only where ``test_data`` has a rating.
+    The network reconstructs each row :math:`\\mathbf{r}_i` (item :math:`i`'s ratings by
+    all users) of the training matrix (``inter_matrix``); the error is measured only
+    where ``test_data`` has a rating:
+    :math:`\\sqrt{\\sum_{(i,u) \\in T} (R^{test}_{iu} - h(\\mathbf{r}_i)_u)^2 / |T|}`.
 
     Parameters
     ----------

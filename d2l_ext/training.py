@@ -15,9 +15,9 @@ import time
 import warnings
 
 import numpy as onp
-from mxnet import autograd, base, gluon
+from mxnet import autograd, base
 
-from .devices import resolve_devices
+from .devices import resolve_devices, split_and_load
 from .errors import EmptyDataError, ShapeMismatchError
 from .evaluation import evaluator as autorec_evaluator
 from .evaluation import shape_error
@@ -118,31 +118,30 @@ def run_epochs(train_epoch, evaluate, num_epochs, *, net=None, select_on=None,
             metrics = evaluate(epoch)
             history.append(epoch, train_loss=train_loss, **metrics,
                            seconds=time.perf_counter() - start)
-            if reporter is not None:
-                reporter.update(history)
             if not all(math.isfinite(v) for v in (train_loss, *metrics.values())):
                 history.stopped = _diverged(epoch, train_loss, metrics, learning_rate)
                 warnings.warn(f'Training {history.stopped}.', RuntimeWarning, stacklevel=3)
+            elif column is not None and rule.update(epoch, metrics[column]):
+                history.best_epoch = epoch
+                if restore_best:
+                    best_params = {k: v.data().copy() for k, v in net.collect_params().items()}
+            elif rule.should_stop(epoch):
+                history.stopped = (f'stopped early at epoch {epoch}: no better {select_on} '
+                                   f'RMSE in {patience} epochs after epoch '
+                                   f'{history.best_epoch}')
+            if reporter is not None:
+                reporter.update(history)
+            if history.stopped:
                 break
-            if column is not None:
-                if rule.update(epoch, metrics[column]):
-                    history.best_epoch = epoch
-                    if restore_best:
-                        best_params = {k: v.data().copy()
-                                       for k, v in net.collect_params().items()}
-                elif rule.should_stop(epoch):
-                    history.stopped = (f'stopped early at epoch {epoch}: no better '
-                                       f'{select_on} RMSE in {patience} epochs after epoch '
-                                       f'{history.best_epoch}')
-                    break
     except KeyboardInterrupt:
         history.truncate()
         history.stopped = f'interrupted during epoch {len(history) + 1}'
+    finally:
+        if reporter is not None:
+            reporter.close(history)
     if restore_best and best_params is not None:
         for k, v in net.collect_params().items():
             v.set_data(best_params[k])
-    if reporter is not None:
-        reporter.close(history)
     return history
 
 
@@ -293,7 +292,7 @@ def _chapter_epoch(net, train_iter, loss, trainer, devices, inter_mat):
             values = values if isinstance(values, (list, tuple)) else [values]
             if epoch == 1 and batches == 0:  # before the first step: do shapes fit?
                 _check_first_batch(net, loss, values, devices, inter_mat)
-            input_data = [gluon.utils.split_and_load(v, devices) for v in values]
+            input_data = [split_and_load(v, devices) for v in values]
             train_feat = input_data[:-1] if len(values) > 1 else input_data
             train_label = input_data[-1]
             with autograd.record():

@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 import d2l_ext as d2l
-from d2l_ext.datasets import store as download
 from d2l_ext.datasets.registry import DatasetSpec
 from d2l_ext.datasets.store import file_hash, find_dataset
 

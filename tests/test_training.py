@@ -1,7 +1,5 @@
 """train_recsys_rating with the chapter's call, and the one epoch loop, on small synthetic ratings."""
 import mxnet as mx
-import numpy as onp
-import pandas as pd
 import pytest
 from mxnet import gluon, np, npx
 

@@ -4,11 +4,16 @@
 (the notebook file itself is not modified), then writes to ``OUTPUT_DIR``:
 
 * ``<name>.ipynb``: the executed notebook,
-* ``<name>.html``: an HTML export of it,
+* ``<name>.html``: an HTML export of it that needs no network (require.js and MathJax are
+  copied from pinned npm packages into ``OUTPUT_DIR/vendor/`` by ``tools/assets.py``),
 * ``<name>-curves.png``: the figure of the cell tagged ``training-curves``,
 
 and prints the line holding the final test RMSE. ``python3.11 tasks.py walkthrough``
 runs it for ``notebooks/02-autorec.ipynb`` into the git-ignored ``output/``.
+
+If a cell fails, it prints the error's name and message as the notebook raised them (for
+example ``d2l_ext``'s ``DataNotFoundError``, which says where it looked for the data and how
+to provide it), without nbclient's coloured traceback, and exits with status 1.
 """
 import argparse
 import base64
@@ -17,11 +22,39 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ['execute_notebook', 'main']
+if __package__ in (None, ''):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tools.assets import deploy_assets, nbconvert_config  # noqa: E402
+
+__all__ = ['NotebookFailed', 'execute_notebook', 'export_html', 'failure_of', 'main']
 
 KERNEL_NAME = 'd2l-autorec'
 PLOT_TAG = 'training-curves'
 RMSE_LINE = re.compile(r'^Final test RMSE: .*$', re.MULTILINE)
+ANSI = re.compile(r'\x1b\[[0-9;?]*[A-Za-z]')
+
+
+class NotebookFailed(RuntimeError):
+    """A cell raised: ``ename``, ``evalue`` (ANSI codes stripped) and the cell's index."""
+
+    def __init__(self, path, cell_index, ename, evalue):
+        self.path, self.cell_index, self.ename, self.evalue = path, cell_index, ename, evalue
+        super().__init__(f'{path}: cell {cell_index} raised {ename}: {evalue}')
+
+
+def strip_ansi(text):
+    """``text`` without ANSI colour and cursor codes."""
+    return ANSI.sub('', text)
+
+
+def failure_of(nb):
+    """``(cell index, ename, evalue)`` of the first cell with an error output, or None."""
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get('outputs', []):
+            if output.get('output_type') == 'error':
+                return (index, strip_ansi(output.get('ename', '')),
+                        strip_ansi(output.get('evalue', '')))
+    return None
 
 
 def execute_notebook(path, output_dir, kernel_name=KERNEL_NAME, timeout=1800):
@@ -42,21 +75,31 @@ def execute_notebook(path, output_dir, kernel_name=KERNEL_NAME, timeout=1800):
     -------
     dict
         Paths written (``'notebook'``, ``'html'``, ``'plot'``) and the ``'rmse_line'``.
+
+    Raises
+    ------
+    NotebookFailed
+        If a cell raises; nothing is written then.
     """
     import nbformat
     from nbclient import NotebookClient
-    from nbconvert import HTMLExporter
+    from nbclient.exceptions import CellExecutionError
 
     path, output_dir = Path(path), Path(output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=timeout, kernel_name=kernel_name,
-                   resources={'metadata': {'path': str(path.parent)}}).execute()
+    try:
+        NotebookClient(nb, timeout=timeout, kernel_name=kernel_name,
+                       resources={'metadata': {'path': str(path.parent)}}).execute()
+    except CellExecutionError as error:
+        found = failure_of(nb)
+        if found is None:  # no error output stored: fall back on the exception's fields
+            found = (None, strip_ansi(getattr(error, 'ename', '') or 'Error'),
+                     strip_ansi(getattr(error, 'evalue', '') or str(error)))
+        raise NotebookFailed(path, *found) from None
+    output_dir.mkdir(parents=True, exist_ok=True)
     written = {'notebook': output_dir / path.name,
-               'html': output_dir / f'{path.stem}.html'}
+               'html': export_html(nb, output_dir / f'{path.stem}.html')}
     _write_atomically(written['notebook'], nbformat.writes(nb).encode())
-    html, _ = HTMLExporter().from_notebook_node(nb)
-    _write_atomically(written['html'], html.encode())
     written['plot'], written['rmse_line'] = None, None
     for cell in nb.cells:
         for output in cell.get('outputs', []):
@@ -68,6 +111,24 @@ def execute_notebook(path, output_dir, kernel_name=KERNEL_NAME, timeout=1800):
             if match:
                 written['rmse_line'] = match.group(0)
     return written
+
+
+def export_html(nb, target):
+    """Write an HTML export of the notebook node ``nb`` that works with no network.
+
+    require.js and MathJax are copied into ``vendor/`` beside ``target`` and the page
+    loads them from there (``tools/assets.py``). Returns ``target`` as a Path.
+    """
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    deploy_assets(target.parent, packages=('mathjax', 'requirejs', 'jquery'))
+    exporter = HTMLExporter(config=Config(nbconvert_config('vendor', slides=False)))
+    html, _ = exporter.from_notebook_node(nb)
+    _write_atomically(target, html.encode())
+    return target
 
 
 def _write_atomically(target, data):
@@ -83,7 +144,14 @@ def main(argv=None):
     parser.add_argument('--kernel', default=KERNEL_NAME)
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    written = execute_notebook(args.notebook, args.output_dir, args.kernel)
+    try:
+        written = execute_notebook(args.notebook, args.output_dir, args.kernel)
+    except NotebookFailed as failure:
+        where = (f'the cell at index {failure.cell_index}' if failure.cell_index is not None
+                 else 'a cell')
+        print(f'{args.notebook}: {where} failed.\n{failure.ename}: {failure.evalue}',
+              file=sys.stderr)
+        return 1
     print(f'Executed {args.notebook} in {time.perf_counter() - start:.0f} s.')
     for key in ('notebook', 'html', 'plot'):
         print(f'  {key:8s} {written[key] or "(none found)"}')

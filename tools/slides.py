@@ -8,18 +8,27 @@ notebook into one reveal.js HTML file; this module runs it for many notebooks at
     python tools/slides.py                      # every notebooks/*.ipynb -> output/slides/
     python tools/slides.py notebooks/01-data.ipynb --output-dir /tmp/decks
 
-The notebooks' stored outputs are used as they are (nothing is executed), and reveal.js
-is loaded from a CDN when the deck is opened in a browser.
+The notebooks' stored outputs are used as they are (nothing is executed). The decks work
+with no network: reveal.js, require.js, jQuery and MathJax, which nbconvert would load from
+CDNs, are copied from npm packages (fetched once and verified by ``tools/assets.py``) into
+``<output dir>/vendor/``, and the decks point there by relative URLs. A folder of decks is
+self-contained: open a deck from disk or serve the folder.
 """
 import argparse
-import subprocess
 import sys
 from pathlib import Path
 
+if __package__ in (None, ''):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tools.assets import AssetsError, deploy_assets, nbconvert_config  # noqa: E402
 
-__all__ = ['SLIDE_TYPES', 'SlidesError', 'build_slides', 'main']
+
+__all__ = ['SLIDE_TYPES', 'SLIDE_WIDTH', 'SLIDE_HEIGHT', 'SlidesError', 'build_slides',
+           'slides_exporter', 'main']
 
 SLIDE_TYPES = ('slide', 'subslide', 'fragment', 'skip', 'notes', '-')
+#: The slide size the decks are laid out for (reveal.js scales it to the window).
+SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_NOTEBOOKS = ROOT / 'notebooks'
 DEFAULT_OUTPUT = ROOT / 'output' / 'slides'
@@ -48,7 +57,8 @@ def build_slides(notebooks=None, output_dir=DEFAULT_OUTPUT):
     Raises
     ------
     SlidesError
-        If a notebook does not exist or nbconvert fails (its error output is included).
+        If a notebook does not exist, the offline assets cannot be provided, or nbconvert
+        fails (its error output is included).
     """
     notebooks = ([Path(p) for p in notebooks] if notebooks is not None
                  else sorted(DEFAULT_NOTEBOOKS.glob('*.ipynb')))
@@ -56,22 +66,49 @@ def build_slides(notebooks=None, output_dir=DEFAULT_OUTPUT):
         raise SlidesError(f'No notebooks to convert: expected .ipynb files in '
                           f'{DEFAULT_NOTEBOOKS}, or pass their paths.')
     output_dir = Path(output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    written = []
     for notebook in notebooks:
         if not notebook.is_file():
             raise SlidesError(f'Notebook {notebook} not found: pass the path of an '
                               f'existing .ipynb file.')
-        cmd = [sys.executable, '-m', 'nbconvert', '--to', 'slides', '--log-level=WARN',
-               '--output-dir', str(output_dir), str(notebook)]
-        result = subprocess.run(cmd, capture_output=True, text=True)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        deploy_assets(output_dir)
+    except AssetsError as error:
+        raise SlidesError(f'The decks need local copies of reveal.js and MathJax: {error}') \
+            from error
+    exporter = slides_exporter('vendor')
+    written = []
+    for notebook in notebooks:
         target = output_dir / f'{notebook.stem}.slides.html'
-        if result.returncode != 0 or not target.is_file():
-            raise SlidesError(f'nbconvert could not build the slides of {notebook} '
-                              f'(exit code {result.returncode}); expected {target}. '
-                              f'Its output:\n{result.stderr.strip()}')
+        try:
+            body, _ = exporter.from_filename(str(notebook))
+        except Exception as error:  # nbformat/nbconvert raise many kinds
+            raise SlidesError(f'nbconvert could not build the slides of {notebook}; '
+                              f'expected {target}. It said: {type(error).__name__}: '
+                              f'{error}') from error
+        tmp = target.with_name(f'.{target.name}.tmp')
+        tmp.write_text(body, encoding='utf-8')
+        tmp.replace(target)
         written.append(target)
     return written
+
+
+def slides_exporter(vendor_url='vendor'):
+    """nbconvert's ``SlidesExporter`` set up for offline decks of 1280x720 slides.
+
+    Parameters
+    ----------
+    vendor_url : str
+        URL of the folder holding the local assets (see ``tools/assets.py``), relative to
+        the deck.
+    """
+    from nbconvert import SlidesExporter
+    from traitlets.config import Config
+
+    config = Config(nbconvert_config(vendor_url))
+    config.SlidesExporter.reveal_width = str(SLIDE_WIDTH)
+    config.SlidesExporter.reveal_height = str(SLIDE_HEIGHT)
+    return SlidesExporter(config=config)
 
 
 def main(argv=None):

@@ -90,11 +90,13 @@ def candidate_dirs(data_dir=None):
     return unique
 
 
-def _verify(path, expected, algorithm, what_to_do):
+def _verify(path, expected, algorithm, what_to_do, name=None):
+    """Raise :class:`DataChecksumError` unless the file's digest is ``expected``; the
+    message names the file (or ``name``), both digests and ``what_to_do``."""
     found = file_hash(path, algorithm)
     if found != expected:
         raise DataChecksumError(
-            f'{path}: {algorithm.upper()} checksum mismatch.\n'
+            f'{name or path}: {algorithm.upper()} checksum mismatch.\n'
             f'  expected {expected}\n  found    {found}\n'
             f'The file is damaged, truncated or not the official one. {what_to_do}')
 
@@ -259,12 +261,9 @@ def download(name, folder=DEFAULT_DIR, timeout=60):
     try:
         with os.fdopen(fd, 'wb') as out, urllib.request.urlopen(url, timeout=timeout) as r:
             shutil.copyfileobj(r, out, 1 << 20)
-        found = file_hash(tmp, algorithm)
-        if found != digest:
-            raise DataChecksumError(
-                f'The download of {url} into {target} is damaged or incomplete: '
-                f'{algorithm.upper()} expected {digest}, found {found}. Nothing was kept '
-                f'under {target}; try again, or download the file by hand and put it there.')
+        _verify(tmp, digest, algorithm, f'Nothing was kept under {target}; try again, or '
+                f'download the file by hand and put it there.',
+                name=f'The download of {url} into {target}')
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

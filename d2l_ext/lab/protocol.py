@@ -40,11 +40,22 @@ from scipy import stats
 from ..data import interaction_matrix, split_data_ml100k
 from ..errors import EmptyDataError, InvalidArgumentError
 from ..history import History
+from ..evaluation import masked_rmse
+from .baselines import fit_bias, fit_mf, global_mean
 from .fitting import fit_autorec
 from .sparse import storage_matrix
 
-__all__ = ['PUBLISHED', 'RunResult', 'ProtocolResult', 'holdout_splits', 'mean_ci',
-           'paper_lambda', 'evaluate_split', 'run_protocol']
+__all__ = ['PUBLISHED', 'BASELINES', 'POST', 'RunResult', 'ProtocolResult', 'holdout_splits',
+           'mean_ci', 'paper_lambda', 'validation_split', 'evaluate_split', 'run_protocol',
+           'evaluate_baseline_split', 'run_baseline_protocol']
+
+#: The paper's post-processing of every held-out prediction: clip to [1, 5], predict the
+#: default rating 3 for test users or items without a training rating.
+POST = dict(clip=(1, 5), default_rating=3)
+
+#: The baselines :func:`run_baseline_protocol` runs over the same splits as AutoRec:
+#: method key -> name in the result tables.
+BASELINES = {'mean': 'global mean', 'bias': 'user/item biases', 'mf': 'MF (d2l)'}
 
 #: Published test RMSEs, printed beside ours: (dataset, protocol, method) -> (rmse, source).
 #: Surprise's numbers are its README's benchmark (default parameters, 5-fold
@@ -143,7 +154,10 @@ class RunResult:
         Wall time of the run (both fits).
     history : History
         Per epoch of the selection fit: ``train_loss, train_rmse, val_rmse, test_rmse,
-        seconds`` (the test column is recorded for plotting, never used to choose).
+        seconds`` (the test column is recorded for plotting, never used to choose); empty
+        for the baselines without epochs (global mean, biases).
+    params : dict
+        Other hyperparameters used (the biases' ``reg_item``, ``reg_user``), else empty.
     """
 
     split: str
@@ -154,6 +168,41 @@ class RunResult:
     test_rmse_selected: float
     seconds: float
     history: History = field(repr=False)
+    params: dict = field(default_factory=dict)
+
+
+def validation_split(train_data, num_users, num_items, val_ratio=0.1, seed=0):
+    """The protocol's validation split of one run's training ratings.
+
+    :func:`evaluate_split` and :func:`evaluate_baseline_split` both hold out this part, so
+    AutoRec and the baselines choose their hyperparameters on the same ratings.
+
+    Parameters
+    ----------
+    train_data : pandas.DataFrame
+        The run's training ratings (ids from 1).
+    num_users, num_items : int
+    val_ratio : float, default 0.1
+    seed : int, default 0
+        The run's seed; the split is drawn with ``seed + 10_000``.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        ``(fit_part, val_part)``.
+
+    Raises
+    ------
+    EmptyDataError
+        One of the two parts is empty.
+    """
+    fit_part, val_part = split_data_ml100k(train_data, num_users, num_items, 'random',
+                                           val_ratio, seed=seed + 10_000)
+    if len(val_part) == 0 or len(fit_part) == 0:
+        raise EmptyDataError(f'The validation split of {len(train_data)} training ratings with '
+                             f'val_ratio={val_ratio} left {len(fit_part)} to train on and '
+                             f'{len(val_part)} to validate: use more data or another ratio.')
+    return fit_part, val_part
 
 
 def evaluate_split(train_data, test_data, num_users, num_items, variant='item', *,
@@ -200,17 +249,12 @@ def evaluate_split(train_data, test_data, num_users, num_items, variant='item', 
     """
     start = time.perf_counter()
     npx.set_np()
-    fit_part, val_part = split_data_ml100k(train_data, num_users, num_items, 'random',
-                                           val_ratio, seed=seed + 10_000)
-    if len(val_part) == 0 or len(fit_part) == 0:
-        raise EmptyDataError(f'The validation split of {len(train_data)} training ratings with '
-                          f'val_ratio={val_ratio} left {len(fit_part)} to train on and '
-                          f'{len(val_part)} to validate: use more data or another ratio.')
+    fit_part, val_part = validation_split(train_data, num_users, num_items, val_ratio, seed)
     matrices = {name: storage_matrix(frame, num_users, num_items, variant,
                                      hyper.get('storage', 'auto'))
                 for name, frame in [('fit', fit_part), ('val', val_part),
                                     ('train', train_data), ('test', test_data)]}
-    post = dict(clip=(1, 5), default_rating=3)
+    post = POST
     selection = fit_autorec(matrices['fit'], {'val': matrices['val'], 'test': matrices['test']},
                             wd=wd, num_epochs=num_epochs, seed=seed, select_on='val',
                             patience=patience, progress=progress,
@@ -241,9 +285,15 @@ class ProtocolResult:
     histories : dict of str to History
         The selection fit's per-epoch history of each split.
     grid : pandas.DataFrame
-        The weight-decay search on the first split: ``wd, lambda, best_epoch, val_rmse``.
+        The search on the first split: ``wd, lambda, best_epoch, val_rmse`` for AutoRec,
+        ``wd, best_epoch, val_rmse`` for MF, ``reg_item, reg_user, val_rmse`` for the
+        biases, empty for the global mean.
     wd : float
-        The chosen weight decay.
+        The chosen weight decay (NaN for the global mean and the biases).
+    grid_seconds : float
+        Time of the search's fits that were not reused as the first run.
+    params : dict
+        Other chosen hyperparameters (the biases' ``reg_item``, ``reg_user``).
     """
 
     runs: pd.DataFrame
@@ -257,14 +307,19 @@ class ProtocolResult:
         mean, ci = mean_ci(self.runs.test_rmse)
         mean_sel, ci_sel = mean_ci(self.runs.test_rmse_selected)
         rmse = self.runs.test_rmse
+        chosen = ', '.join(f'{k}={v:g}' for k, v in self.params.items())
+        if self.wd == self.wd:  # not NaN
+            chosen = ', '.join(filter(None, [f'wd={self.wd:g}', chosen]))
         return {**labels, 'runs': len(self.runs), 'mean_rmse': mean, 'ci95': ci,
                 'std_rmse': float(rmse.std(ddof=1)) if len(rmse) > 1 else float('nan'),
                 'min_rmse': float(rmse.min()), 'max_rmse': float(rmse.max()),
                 'mean_rmse_selected': mean_sel, 'ci95_selected': ci_sel, 'wd': self.wd,
                 'mean_best_epoch': float(self.runs.best_epoch.mean()),
-                'seconds': float(self.runs.seconds.sum() + self.grid_seconds)}
+                'seconds': float(self.runs.seconds.sum() + self.grid_seconds),
+                'chosen': chosen or '-'}
 
     grid_seconds: float = 0.0
+    params: dict = field(default_factory=dict)
 
 
 def run_protocol(splits, num_users, num_items, variant='item', *, wd_grid=(1e-5,),
@@ -328,3 +383,173 @@ def run_protocol(splits, num_users, num_items, variant='item', *, wd_grid=(1e-5,
                            'test_rmse_selected', 'seconds')} for r in results])
     return ProtocolResult(runs=runs, histories={r.split: r.history for r in results},
                           grid=grid, wd=best_wd, grid_seconds=grid_seconds)
+
+
+def _check_method(method):
+    if method not in BASELINES:
+        raise InvalidArgumentError(f'method must be one of {list(BASELINES)}; found '
+                                   f'{method!r}. AutoRec itself runs with run_protocol.')
+
+
+def evaluate_baseline_split(train_data, test_data, num_users, num_items, method, *,
+                            wd=1e-5, reg_item=2.0, reg_user=5.0, num_epochs=150,
+                            patience=20, val_ratio=0.1, seed=0, refit=True, progress='bar',
+                            label='', **hyper):
+    """Run a baseline through the protocol on one split, exactly as :func:`evaluate_split`
+    runs AutoRec.
+
+    The same validation part (:func:`validation_split` with the same ``seed``), the same
+    item-based ``(num_items, num_users)`` matrices, the same :func:`~d2l_ext.masked_rmse`
+    with the paper's post-processing (:data:`POST`: clip to [1, 5], default rating 3), and
+    the same refit on the whole training set, so the test RMSEs compare like for like.
+
+    Parameters
+    ----------
+    train_data, test_data : pandas.DataFrame
+        Ratings (ids from 1).
+    num_users, num_items : int
+    method : {'mean', 'bias', 'mf'}
+        :func:`~d2l_ext.lab.baselines.global_mean`, :func:`~d2l_ext.lab.baselines.fit_bias`
+        or :func:`~d2l_ext.lab.baselines.fit_mf`.
+    wd : float, default 1e-5
+        MF's weight decay.
+    reg_item, reg_user : float
+        The biases' shrinkage.
+    num_epochs, patience : int
+        MF: the selection fit's most epochs, and early stopping on validation RMSE.
+    val_ratio, seed, refit, progress, label
+        As in :func:`evaluate_split`. Without epochs (mean, biases) ``refit`` fits the
+        same model on the whole training set.
+    **hyper
+        Passed to :func:`~d2l_ext.lab.baselines.fit_mf` (``num_factors``, ``lr``...).
+
+    Returns
+    -------
+    RunResult
+        ``best_epoch`` is 0 and ``history`` empty for the mean and the biases.
+    """
+    _check_method(method)
+    start = time.perf_counter()
+    npx.set_np()
+    fit_part, val_part = validation_split(train_data, num_users, num_items, val_ratio, seed)
+    m = {name: interaction_matrix(frame, num_users, num_items, 'item')
+         for name, frame in [('fit', fit_part), ('val', val_part), ('train', train_data),
+                             ('test', test_data)]}
+    params, history, best = {}, History(), 0
+    if method == 'mf':
+        selection = fit_mf(m['fit'], {'val': m['val'], 'test': m['test']}, wd=wd,
+                           num_epochs=num_epochs, seed=seed, select_on='val',
+                           patience=patience, progress=progress,
+                           title=f'{label} select'.strip(), **POST, **hyper)
+        best, history = selection.best_epoch, selection.history
+        val_rmse, test_selected = selection.best('val_rmse'), selection.best('test_rmse')
+        test_rmse = test_selected
+        if refit:
+            final = fit_mf(m['train'], {'test': m['test']}, wd=wd, num_epochs=best,
+                           seed=seed, progress=progress, title=f'{label} refit'.strip(),
+                           **POST, **hyper)
+            test_rmse = final.history.test_rmse[-1]
+    else:
+        if method == 'mean':
+            predict = lambda train: onp.full(train.shape, global_mean(train), onp.float32)
+            wd = float('nan')
+        else:
+            predict = lambda train: fit_bias(train, reg_item, reg_user).predict()
+            params, wd = {'reg_item': reg_item, 'reg_user': reg_user}, float('nan')
+
+        def score(train, held_out):
+            return masked_rmse(held_out, predict(train), train=train, **POST)
+
+        val_rmse, test_selected = score(m['fit'], m['val']), score(m['fit'], m['test'])
+        test_rmse = score(m['train'], m['test']) if refit else test_selected
+    return RunResult(split='', wd=wd, best_epoch=int(best), val_rmse=float(val_rmse),
+                     test_rmse=float(test_rmse), test_rmse_selected=float(test_selected),
+                     seconds=time.perf_counter() - start, history=history, params=params)
+
+
+def _bias_grid(train_data, num_users, num_items, reg_grid, val_ratio, seed):
+    """Validation RMSE of every ``(reg_item, reg_user)`` of the grid on one split."""
+    fit_part, val_part = validation_split(train_data, num_users, num_items, val_ratio, seed)
+    fit_mat = interaction_matrix(fit_part, num_users, num_items, 'item')
+    val_mat = interaction_matrix(val_part, num_users, num_items, 'item')
+    return pd.DataFrame([{'reg_item': ri, 'reg_user': ru,
+                          'val_rmse': masked_rmse(val_mat, fit_bias(fit_mat, ri, ru).predict(),
+                                                  train=fit_mat, **POST)}
+                         for ri in reg_grid for ru in reg_grid])
+
+
+def run_baseline_protocol(splits, num_users, num_items, method, *,
+                          wd_grid=(1e-5, 3e-5, 1e-4), reg_grid=(0, 1, 2, 5, 10, 25),
+                          num_epochs=150, patience=20, val_ratio=0.1, seed=0, refit=True,
+                          progress='bar', **hyper):
+    """Run a baseline over the same splits as :func:`run_protocol` runs AutoRec.
+
+    Hyperparameters are chosen as AutoRec's are: on the first split's validation part
+    (:func:`validation_split`), never on a test set: MF's weight decay from ``wd_grid``
+    (each with early stopping; MF's number of epochs is then chosen on every split's own
+    validation part, as AutoRec's is), the biases' ``reg_item`` and ``reg_user`` from
+    ``reg_grid`` x ``reg_grid``. Split ``k`` (from 0) is evaluated with seed ``seed + k``,
+    so run ``k`` holds out the same validation ratings as AutoRec's run ``k``.
+
+    Parameters
+    ----------
+    splits : list of (str, pandas.DataFrame, pandas.DataFrame)
+        ``(name, train_data, test_data)``, e.g. from :func:`holdout_splits` or
+        :func:`d2l_ext.datasets.movielens.canonical_splits_ml100k`.
+    num_users, num_items : int
+    method : {'mean', 'bias', 'mf'}
+    wd_grid : sequence of float
+        MF's weight decays tried on the first split.
+    reg_grid : sequence of float
+        The biases' shrinkage values tried on the first split (for items and users).
+    num_epochs, patience, val_ratio, refit, progress, **hyper
+        See :func:`evaluate_baseline_split`.
+    seed : int
+
+    Returns
+    -------
+    ProtocolResult
+        ``histories`` holds MF's selection fits (empty for the mean and the biases).
+    """
+    _check_method(method)
+    if not splits:
+        raise InvalidArgumentError('run_baseline_protocol needs at least one '
+                                   '(name, train, test) split.')
+    name0, train0, test0 = splits[0]
+    options = dict(num_epochs=num_epochs, patience=patience, val_ratio=val_ratio,
+                   refit=refit, progress=progress, **hyper)
+    chosen, first, grid, grid_seconds = {}, None, pd.DataFrame(), 0.0
+    if method == 'mf':
+        tried = {}
+        for wd in wd_grid:
+            tried[wd] = evaluate_baseline_split(train0, test0, num_users, num_items, 'mf',
+                                                wd=wd, seed=seed, label=f'{name0} wd={wd:g}',
+                                                **options)
+        grid = pd.DataFrame([{'wd': wd, 'best_epoch': r.best_epoch, 'val_rmse': r.val_rmse}
+                             for wd, r in tried.items()])
+        chosen['wd'] = float(grid.loc[grid.val_rmse.idxmin(), 'wd'])
+        first = tried[chosen['wd']]
+        grid_seconds = sum(r.seconds for w, r in tried.items() if w != chosen['wd'])
+    elif method == 'bias':
+        start = time.perf_counter()
+        grid = _bias_grid(train0, num_users, num_items, reg_grid, val_ratio, seed)
+        best = grid.loc[grid.val_rmse.idxmin()]
+        chosen.update(reg_item=float(best.reg_item), reg_user=float(best.reg_user))
+        grid_seconds = time.perf_counter() - start
+    results = []
+    for k, (name, train, test) in enumerate(splits):
+        if k == 0 and first is not None:
+            result = first
+        else:
+            result = evaluate_baseline_split(train, test, num_users, num_items, method,
+                                             seed=seed + k, label=name, **chosen, **options)
+        result.split = name
+        results.append(result)
+    runs = pd.DataFrame([{**{k: getattr(r, k) for k in
+                             ('split', 'wd', 'best_epoch', 'val_rmse', 'test_rmse',
+                              'test_rmse_selected', 'seconds')}, **r.params} for r in results])
+    params = {k: v for k, v in chosen.items() if k != 'wd'}
+    histories = {r.split: r.history for r in results if len(r.history)}
+    return ProtocolResult(runs=runs, histories=histories, grid=grid,
+                          wd=chosen.get('wd', float('nan')), grid_seconds=grid_seconds,
+                          params=params)

@@ -6,6 +6,11 @@ Usage::
     python -m d2l_ext.lab.reproduce --dataset ml-100k --variant both --protocol folds
     python -m d2l_ext.lab.reproduce --dataset ml-1m --variant both        # the paper's table
     python -m d2l_ext.lab.reproduce --short                                # seconds, for CI
+    python -m d2l_ext.lab.reproduce --method mf --protocol folds           # a baseline
+
+``--method mean|bias|mf`` runs the global mean, the user/item biases or d2l's MF over the
+same splits, validation parts and post-processing as AutoRec (see
+:func:`d2l_ext.lab.protocol.run_baseline_protocol`): like-for-like rows for the table.
 
 Each configuration (dataset, protocol, variant) writes to the output folder (default
 ``output/reproduce/``):
@@ -14,7 +19,11 @@ Each configuration (dataset, protocol, variant) writes to the output folder (def
   runs, mean_rmse, ci95, ...`` (see :meth:`d2l_ext.lab.protocol.ProtocolResult.summary`);
 - ``....runs.csv`` (one row per split), ``....grid.csv`` (the weight-decay search),
   ``....history.csv`` (per epoch and split);
-- ``....png``: validation and test RMSE per epoch, one line per run, side by side;
+- ``....png``: validation and test RMSE per epoch, one line per run, side by side (not
+  for the global mean and the biases, which have no epochs);
+
+A baseline's files are named ``<dataset>-<protocol>-<method>.*`` (``variant`` is then the
+method key).
 
 and rebuilds ``results.csv`` and ``results.md`` from every summary in the folder. The
 protocol itself is :mod:`d2l_ext.lab.protocol`; this module only parses arguments, shows
@@ -29,12 +38,14 @@ import pandas as pd
 
 from ..data import read_data_ml100k
 from ..datasets.movielens import canonical_splits_ml100k, read_data_ml10m, read_data_ml1m
+from ..history import History
 from ..plotting import plot_runs
-from .protocol import PUBLISHED, holdout_splits, run_protocol
+from .protocol import BASELINES, PUBLISHED, holdout_splits, run_baseline_protocol, run_protocol
 
-__all__ = ['main', 'parse_args', 'plot_protocol_runs', 'reproduce']
+__all__ = ['main', 'parse_args', 'plot_protocol_runs', 'reproduce', 'write_results',
+           'like_for_like_table', 'published_table', 'read_histories']
 
-NAMES = {'item': 'I-AutoRec', 'user': 'U-AutoRec'}
+NAMES = {'item': 'I-AutoRec', 'user': 'U-AutoRec', **BASELINES}
 
 
 def parse_args(argv=None):
@@ -53,6 +64,11 @@ def parse_args(argv=None):
                    help='stop this many epochs after the best validation RMSE')
     p.add_argument('--wd-grid', default='1e-5,3e-5,1e-4',
                    help='weight decays tried on the first split, comma-separated')
+    p.add_argument('--method', choices=['autorec', *BASELINES], default='autorec',
+                   help='autorec (with --variant), or a baseline over the same splits: '
+                        'mean (global mean), bias (user/item biases), mf (d2l\'s MF)')
+    p.add_argument('--reg-grid', default='0,1,2,5,10,25',
+                   help='bias baseline: reg_item and reg_user values tried on the first split')
     p.add_argument('--num-hiddens', type=int, default=500)
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--no-refit', action='store_true',
@@ -65,9 +81,10 @@ def parse_args(argv=None):
     p.add_argument('--quiet', action='store_true', help='no progress bars')
     args = p.parse_args(argv)
     args.wd_grid = [float(w) for w in args.wd_grid.split(',')]
+    args.reg_grid = [float(r) for r in args.reg_grid.split(',')]
     if args.short:
         args.runs, args.epochs, args.patience = min(args.runs, 2), min(args.epochs, 3), None
-        args.wd_grid = args.wd_grid[:1]
+        args.wd_grid, args.reg_grid = args.wd_grid[:1], args.reg_grid[:2]
     if args.protocol == 'folds' and args.dataset != 'ml-100k':
         p.error('--protocol folds exists only for ml-100k (its u1..u5 files).')
     return args
@@ -121,35 +138,47 @@ def reproduce(args, out=None):
     folder = Path(args.output)
     folder.mkdir(parents=True, exist_ok=True)
     splits, num_users, num_items = _load(args)
-    variants = ['item', 'user'] if args.variant == 'both' else [args.variant]
+    if args.method != 'autorec':
+        variants = [args.method]
+    else:
+        variants = ['item', 'user'] if args.variant == 'both' else [args.variant]
     rows = []
     for variant in variants:
         stem = folder / f'{args.dataset}-{args.protocol}-{variant}'
+        search = {'mean': 'nothing to choose', 'bias': f'reg grid {args.reg_grid}'}.get(
+            variant, f'wd grid {args.wd_grid}, at most {args.epochs} epochs')
         print(f'{NAMES[variant]} on {args.dataset} ({num_users} users, {num_items} items), '
-              f'{args.protocol} protocol, {len(splits)} runs, wd grid {args.wd_grid}, '
-              f'at most {args.epochs} epochs', file=out, flush=True)
+              f'{args.protocol} protocol, {len(splits)} runs, {search}', file=out, flush=True)
         start = time.perf_counter()
-        result = run_protocol(splits, num_users, num_items, variant, wd_grid=args.wd_grid,
-                              num_epochs=args.epochs, patience=args.patience,
-                              seed=args.seed, refit=not args.no_refit,
-                              progress=None if args.quiet else 'bar',
-                              num_hiddens=args.num_hiddens, storage=args.storage)
+        common = dict(num_epochs=args.epochs, patience=args.patience, seed=args.seed,
+                      refit=not args.no_refit, progress=None if args.quiet else 'bar')
+        if variant in BASELINES:
+            result = run_baseline_protocol(splits, num_users, num_items, variant,
+                                           wd_grid=args.wd_grid, reg_grid=args.reg_grid,
+                                           **common)
+        else:
+            result = run_protocol(splits, num_users, num_items, variant,
+                                  wd_grid=args.wd_grid, num_hiddens=args.num_hiddens,
+                                  storage=args.storage, **common)
         summary = result.summary(dataset=args.dataset, protocol=args.protocol,
                                  variant=variant, method=NAMES[variant])
-        summary.update(max_epochs=args.epochs, wd_grid=' '.join(f'{w:g}' for w in args.wd_grid),
+        searched = {'mean': '-', 'bias': ' '.join(f'{r:g}' for r in args.reg_grid)}
+        summary.update(max_epochs=args.epochs,
+                       wd_grid=searched.get(variant, ' '.join(f'{w:g}' for w in args.wd_grid)),
                        refit=not args.no_refit, short=args.short,
                        wall_seconds=time.perf_counter() - start)
         rows.append(summary)
         pd.DataFrame([summary]).to_csv(f'{stem}.summary.csv', index=False)
         result.runs.to_csv(f'{stem}.runs.csv', index=False)
         result.grid.to_csv(f'{stem}.grid.csv', index=False)
-        pd.concat({name: h.to_frame() for name, h in result.histories.items()},
-                  names=['split']).to_csv(f'{stem}.history.csv')
-        fig = plot_protocol_runs(result.histories, f'{NAMES[variant]}, {args.dataset}, '
-                                          f'{args.protocol} ({len(splits)} runs)')
-        fig.savefig(f'{stem}.png', dpi=100)
+        if result.histories:
+            pd.concat({name: h.to_frame() for name, h in result.histories.items()},
+                      names=['split']).to_csv(f'{stem}.history.csv')
+            fig = plot_protocol_runs(result.histories, f'{NAMES[variant]}, {args.dataset}, '
+                                     f'{args.protocol} ({len(splits)} runs)')
+            fig.savefig(f'{stem}.png', dpi=100)
         print(f'{NAMES[variant]}: test RMSE {summary["mean_rmse"]:.4f} +- '
-              f'{summary["ci95"]:.4f} (95% CI, {summary["runs"]} runs; wd={result.wd:g}, '
+              f'{summary["ci95"]:.4f} (95% CI, {summary["runs"]} runs; {summary["chosen"]}, '
               f'mean best epoch {summary["mean_best_epoch"]:.0f}; without refit '
               f'{summary["mean_rmse_selected"]:.4f}); {summary["wall_seconds"]:.0f} s',
               file=out, flush=True)
@@ -164,11 +193,78 @@ def write_results(folder):
     folder = Path(folder)
     frames = [pd.read_csv(f) for f in sorted(folder.glob('*.summary.csv'))]
     results = pd.concat(frames, ignore_index=True)
+    # Summaries written before baselines existed have no 'chosen': it is their weight decay.
+    from_wd = 'wd=' + results.wd.map('{:g}'.format)
+    results['chosen'] = results.get('chosen', from_wd).fillna(from_wd)
     results.to_csv(folder / 'results.csv', index=False)
-    view = results[['dataset', 'protocol', 'method', 'runs', 'mean_rmse', 'ci95', 'wd',
+    view = results[['dataset', 'protocol', 'method', 'runs', 'mean_rmse', 'ci95', 'chosen',
                     'mean_best_epoch', 'wall_seconds']]
     table = _markdown(view)  # Our own writer: the same text on every machine.
     (folder / 'results.md').write_text(table + '\n')
+    return table
+
+
+def read_histories(folder, stem):
+    """Read back the selection fits' histories the runner wrote for one configuration.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        The runner's output folder (or ``results/``).
+    stem : str
+        ``'<dataset>-<protocol>-<variant>'``, e.g. ``'ml-100k-random-item'``.
+
+    Returns
+    -------
+    dict of str to History
+        Split name -> history (through :meth:`History.from_frame`), with ``best_epoch``
+        set from ``<stem>.runs.csv``; in the order of the runs file.
+    """
+    folder = Path(folder)
+    frame = pd.read_csv(folder / f'{stem}.history.csv', index_col=['split', 'epoch'])
+    runs = pd.read_csv(folder / f'{stem}.runs.csv')
+    histories = {}
+    for split, best in zip(runs.split, runs.best_epoch):
+        history = History.from_frame(frame.xs(split, level='split'))
+        history.best_epoch = int(best)
+        histories[split] = history
+    return histories
+
+
+#: Row order of :func:`like_for_like_table`: the ladder from the weakest model up.
+LADDER = ['global mean', 'user/item biases', 'MF (d2l)', 'U-AutoRec', 'I-AutoRec']
+#: Column names of the protocols in :func:`like_for_like_table`.
+PROTOCOLS = {'random': 'random 90/10 x5', 'folds': 'u1..u5 folds'}
+
+
+def like_for_like_table(results, column='rmse'):
+    """One row per method, one column per protocol, from a ``results.csv`` frame.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        The runner's ``results.csv`` (columns ``protocol, method, mean_rmse, ci95, chosen,
+        wall_seconds``...).
+    column : str, default 'rmse'
+        ``'rmse'``: the mean test RMSE and its 95% CI as text (``'0.8849 +- 0.0071'``);
+        otherwise a column of ``results`` (e.g. ``'wall_seconds'``, ``'chosen'``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows in :data:`LADDER` order (methods not in ``results`` left out), columns
+        ``'random 90/10 x5'`` and ``'u1..u5 folds'`` (those present); a method missing
+        from a protocol gets ``'-'``.
+    """
+    frame = results.copy()
+    if column == 'rmse':
+        frame['rmse'] = [f'{m:.4f} +- {c:.4f}' for m, c in zip(frame.mean_rmse, frame.ci95)]
+    table = frame.pivot(index='method', columns='protocol', values=column)
+    rows = [m for m in LADDER if m in table.index]
+    rows += [m for m in table.index if m not in rows]
+    columns = [p for p in PROTOCOLS if p in table.columns]
+    table = table.loc[rows, columns].rename(columns=PROTOCOLS).fillna('-')
+    table.columns.name = None
     return table
 
 

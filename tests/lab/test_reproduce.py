@@ -1,6 +1,4 @@
 """The headless runner's short setting, on synthetic ML-1M files and on the real ML-100K."""
-import io
-
 import pandas as pd
 import pytest
 
@@ -55,3 +53,68 @@ def test_arguments():
     assert (args.runs, args.epochs, args.wd_grid) == (3, 80, [1e-4, 1e-5])
     with pytest.raises(SystemExit):
         parse_args(['--dataset', 'ml-1m', '--protocol', 'folds'])
+
+
+def test_baseline_methods_write_rows_beside_autorec(tmp_path, offline, capsys):
+    write_ratings_dat(tmp_path / 'data', num_users=120, num_movies=80)
+    out = tmp_path / 'out'
+    common = ['--dataset', 'ml-1m', '--short', '--quiet', '--data-dir', str(tmp_path / 'data'),
+              '--output', str(out)]
+    for method in ('mean', 'bias', 'mf'):
+        summary = main(['--method', method, *common]).iloc[0]
+        assert (summary.variant, summary.runs) == (method, 2)
+    main(common)  # I-AutoRec on the same splits
+    assert not (out / 'ml-1m-random-bias.png').exists()  # no epochs, no curves
+    assert (out / 'ml-1m-random-mf.png').is_file()
+    history = pd.read_csv(out / 'ml-1m-random-mf.history.csv')
+    assert set(history.split) == {'seed=0', 'seed=1'}
+    runs = {m: pd.read_csv(out / f'ml-1m-random-{m}.runs.csv') for m in ('mean', 'bias', 'item')}
+    assert all(list(r.split) == ['seed=0', 'seed=1'] for r in runs.values())
+    assert {'reg_item', 'reg_user'} <= set(runs['bias'].columns)
+    results = pd.read_csv(out / 'results.csv').set_index('variant')
+    assert set(results.index) == {'mean', 'bias', 'mf', 'item'}
+    assert results.loc['item', 'chosen'] == 'wd=1e-05'
+    assert results.loc['bias', 'chosen'].startswith('reg_item=')
+    assert results.loc['mean', 'method'] == 'global mean'
+    markdown = (out / 'results.md').read_text()
+    assert '| chosen |' in markdown and 'MF (d2l)' in markdown
+    assert 'reg grid' in capsys.readouterr().out
+
+
+def test_method_argument():
+    args = parse_args(['--method', 'bias', '--reg-grid', '0,3'])
+    assert (args.method, args.reg_grid) == ('bias', [0.0, 3.0])
+    assert parse_args([]).method == 'autorec'
+    with pytest.raises(SystemExit):
+        parse_args(['--method', 'svd'])
+
+
+def test_like_for_like_table_orders_the_ladder_and_marks_missing_runs():
+    from d2l_ext.lab.reproduce import like_for_like_table
+    results = pd.DataFrame({
+        'protocol': ['random', 'random', 'folds', 'random'],
+        'method': ['I-AutoRec', 'global mean', 'I-AutoRec', 'MF (d2l)'],
+        'mean_rmse': [0.88491, 1.1247, 0.8947, 0.91], 'ci95': [0.00711, 0.0055, 0.0052, 0.01],
+        'wall_seconds': [871.0, 0.7, 681.0, 300.0]})
+    table = like_for_like_table(results)
+    assert list(table.index) == ['global mean', 'MF (d2l)', 'I-AutoRec']
+    assert list(table.columns) == ['random 90/10 x5', 'u1..u5 folds']
+    assert table.loc['I-AutoRec', 'random 90/10 x5'] == '0.8849 +- 0.0071'
+    assert table.loc['MF (d2l)', 'u1..u5 folds'] == '-'
+    seconds = like_for_like_table(results, 'wall_seconds')
+    assert seconds.loc['I-AutoRec', 'u1..u5 folds'] == 681.0
+
+
+def test_read_histories_round_trips_what_the_runner_wrote(tmp_path, offline):
+    from d2l_ext.lab.reproduce import read_histories
+    write_ratings_dat(tmp_path / 'data', num_users=120, num_movies=80)
+    main(['--dataset', 'ml-1m', '--short', '--quiet', '--data-dir', str(tmp_path / 'data'),
+          '--output', str(tmp_path)])
+    histories = read_histories(tmp_path, 'ml-1m-random-item')
+    runs = pd.read_csv(tmp_path / 'ml-1m-random-item.runs.csv')
+    assert list(histories) == list(runs.split) == ['seed=0', 'seed=1']
+    for split, best in zip(runs.split, runs.best_epoch):
+        history = histories[split]
+        assert history.best_epoch == best and history.epoch == list(range(1, len(history) + 1))
+        assert history.best('val_rmse') == pytest.approx(
+            runs.set_index('split').val_rmse[split])
