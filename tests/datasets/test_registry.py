@@ -3,12 +3,13 @@ import pytest
 
 import d2l_ext as d2l
 from d2l_ext.datasets import movielens
-from d2l_ext.datasets.registry import DATASETS, ML100K, ML1M, get_spec
+from d2l_ext.datasets.registry import DATASETS, ML10M, ML100K, ML1M, get_spec
 
 
 def test_one_table_names_every_data_set_with_its_layout():
-    assert DATASETS == {'ml-100k': ML100K, 'ml-1m': ML1M}
-    assert ML100K.sep == '\t' and ML1M.sep == '::'
+    assert DATASETS == {'ml-100k': ML100K, 'ml-1m': ML1M, 'ml-10m': ML10M}
+    assert ML100K.sep == '\t' and ML1M.sep == '::' and ML10M.sep == '::'
+    assert ML10M.folder_name == 'ml-10M100K' and min(ML10M.rating_scale) == 0.5
     assert ML100K.folds[:5] == ('u1', 'u2', 'u3', 'u4', 'u5') and ML1M.folds == ()
     assert ML100K.archive_hash == ('sha1', d2l.DATA_HUB['ml-100k'][1])
     assert get_spec('ml-1m') is ML1M
