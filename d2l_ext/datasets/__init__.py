@@ -3,7 +3,8 @@
 - :mod:`.registry`: one table of the data sets (address, checksums, file layout, rating
   scale, canonical folds);
 - :mod:`.store`: find a data set locally, verify it, or download and extract it safely;
-- :mod:`.movielens`: read MovieLens files (ML-100K, its folds, ML-1M);
+- :mod:`.movielens`: read MovieLens files (ML-100K, its folds, ML-1M, ML-10M);
+- :mod:`.netflix`: read the Netflix Prize files (not downloadable: bring your copy);
 - :mod:`.ratings`: read and check a ratings file of your own; map ids to ``1..n``.
 
 The chapter's own readers (``read_data_ml100k`` and friends) live in :mod:`d2l_ext.data`

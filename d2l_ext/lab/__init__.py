@@ -4,6 +4,8 @@
   test RMSE per epoch, the best epoch chosen on validation data, early stopping;
 - :mod:`.variants`: AutoRec with other activations and depths (the chapter's exercises);
 - :mod:`.fast`: ``FastAutoRec``, the same model with a hybridizable body, for speed;
+- :mod:`.sparse`: sparse storage, dense batches (CSR matrices for ML-10M and Netflix,
+  ``fit_autorec(..., storage=)``);
 - :mod:`.baselines`: global mean, user/item biases, d2l's matrix factorisation;
 - :mod:`.protocol`: the AutoRec paper's evaluation protocol;
 - :mod:`.stats`: summaries of a ratings table (sparsity, long tail);
