@@ -116,8 +116,12 @@ def env_python():
     spec = read_env_file()
     digest = hashlib.sha256(ENV_FILE.read_bytes()).hexdigest()
     if shutil.which('conda') and not os.environ.get('D2L_AUTOREC_NO_CONDA'):
-        return conda_python(spec, digest)
-    return venv_python(spec, digest)
+        python = conda_python(spec, digest)
+    else:
+        python = venv_python(spec, digest)
+    if host_platform() == ('linux', 'aarch64'):
+        link_mxnet_blas(site_packages_of(python))
+    return python
 
 
 def venv_python(spec, digest):
@@ -478,7 +482,8 @@ def pip_platform_args(target):
     """
     if target not in TARGETS:
         raise SystemExit(f'unknown platform {target!r}; expected one of {", ".join(TARGETS)}')
-    args = ['--only-binary=:all:', '--python-version', '3.11', '--implementation', 'cp',
+    args = ['--only-binary=:all:', '--python-version', '.'.join(map(str, TARGET_PYTHON)),
+            '--implementation', 'cp',
             '--abi', 'cp311']
     for tag in TARGETS[target]:
         args += ['--platform', tag]
@@ -504,8 +509,34 @@ def wheel_fits(filename, target):
 INDEX_URL = 'https://pypi.org/simple'
 
 
+TARGET_PYTHON = (3, 11, 0)   # the oldest 3.11 must work: Debian 12 ships 3.11.2
+
+
+def python_allowed(requires_python, version=TARGET_PYTHON):
+    """Whether a ``Requires-Python`` specifier (e.g. ``'>=3.8,<3.12'``) admits ``version``.
+
+    Handles the comparison operators (``>=``, ``>``, ``<=``, ``<``, ``==``, ``!=``, ``~=``)
+    and ``.*`` wildcards, which is what the index's files use; None or '' admits anything.
+    """
+    for clause in filter(None, (c.strip() for c in (requires_python or '').split(','))):
+        match = re.fullmatch(r'(~=|==|!=|<=|>=|<|>)\s*([\d.]+)(\.\*)?', clause)
+        if not match:
+            continue
+        op, number, wildcard = match.groups()
+        bound = tuple(int(x) for x in number.split('.'))
+        compatible = version[:len(bound) - 1] == bound[:len(bound) - 1]   # for ~=
+        have = version[:len(bound)] if wildcard else version
+        if not wildcard:
+            bound = bound + (0,) * (3 - len(bound))
+        ok = {'>=': have >= bound, '>': have > bound, '<=': have <= bound, '<': have < bound,
+              '==': have == bound, '!=': have != bound, '~=': have >= bound and compatible}[op]
+        if not ok:
+            return False
+    return True
+
+
 def index_files(name, index_url=INDEX_URL):
-    """Return the file names the package index lists for a project, or None if it has none.
+    """Return ``{file name: Requires-Python}`` the index lists for a project, or None.
 
     Uses the index's JSON form (PEP 691); raises ``OSError`` when the index cannot be read.
     """
@@ -513,7 +544,8 @@ def index_files(name, index_url=INDEX_URL):
                                      headers={'Accept': 'application/vnd.pypi.simple.v1+json'})
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
-            return [f['filename'] for f in json.load(response)['files']]
+            return {f['filename']: f.get('requires-python')
+                    for f in json.load(response)['files'] if not f.get('yanked')}
     except urllib.error.HTTPError as error:
         if error.code == 404:
             return None
@@ -537,7 +569,8 @@ def classify_pin(name, version, files, target):
     -------
     tuple of (str, str)
         ``(state, detail)`` with ``state`` one of ``'wheel'`` (installable, detail = the
-        wheel), ``'sdist-only'`` (no wheel for the target, but a source archive pip could
+        wheel), ``'python'`` (files for the target exist but their ``Requires-Python``
+        excludes Python 3.11.0), ``'sdist-only'`` (no wheel for the target, but a source archive pip could
         build with a compiler), ``'no-build'`` (the version is on the index, with no file
         for the target: a missing build), ``'not-on-index'`` (the index lists no file of this
         version, or no such project: a missing file, which another index may have).
@@ -549,6 +582,12 @@ def classify_pin(name, version, files, target):
         others = sorted({file_version(f, name) for f in files} - {None})
         return 'not-on-index', (f'no file of version {version} on the index (it lists '
                                 f'{len(others)} other versions, e.g. {", ".join(others[-3:])})')
+    if isinstance(files, dict):
+        too_new = {f: files[f] for f in mine if not python_allowed(files[f])}
+        mine = [f for f in mine if f not in too_new]
+        if too_new and not mine:
+            return 'python', (f'{version} requires Python {next(iter(too_new.values()))}; '
+                              f'Python {".".join(map(str, TARGET_PYTHON))} is not admitted')
     fitting = [f for f in mine if wheel_fits(f, target)]
     if fitting:
         return 'wheel', min(fitting, key=len)
@@ -605,8 +644,8 @@ def check_platform(target, use_pip=True, index_url=INDEX_URL):
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = dict(pool.map(look, pins))
-    print(f'{target}: CPython 3.11, wheels tagged {TARGETS[target][-1]} ... '
-          f'{TARGETS[target][0]} (index {index_url})')
+    print(f'{target}: CPython {".".join(map(str, TARGET_PYTHON))}, {len(TARGETS[target])} '
+          f'platform tags ({TARGETS[target][0]}, ...), index {index_url}')
     width = max(len(pin) for pin in pins)
     for pin, (state, detail) in results.items():
         print(f'  {pin:<{width}}  {state:<12}  {detail}')
@@ -637,6 +676,53 @@ def check_platform_command(args):
     return 0 if ok else 1
 
 
+# mxnet 1.9.1's aarch64 wheel links libmxnet.so against Arm Performance Libraries
+# (libarmpl_lp64_mp.so, libamath.so, libastring.so) without shipping them, so `import mxnet`
+# fails with "libarmpl_lp64_mp.so: cannot open shared object file". What libmxnet.so needs
+# from them is BLAS, LAPACK and LAPACKE (the rest, exp or memcpy, comes from libm and libc),
+# and scipy's wheel ships an OpenBLAS that exports every one of those names.
+ARMPL_NAMES = ('libarmpl_lp64_mp.so', 'libamath.so', 'libastring.so')
+
+
+def site_packages_of(python):
+    """Return the folder holding the environment's ``mxnet`` package (without importing it)."""
+    done = subprocess.run([str(python), '-c', 'import importlib.util as u; '
+                           'print(u.find_spec("mxnet").submodule_search_locations[0])'],
+                          capture_output=True, text=True, check=True)
+    return Path(done.stdout.strip()).parent
+
+
+def link_mxnet_blas(site_dir):
+    """Give an aarch64 ``mxnet`` the libraries its wheel lacks, as links to scipy's OpenBLAS.
+
+    Creates, in ``site_dir/mxnet`` (which libmxnet.so searches first, its RPATH being
+    ``$ORIGIN``), the three Arm Performance Libraries names and OpenBLAS's own libgfortran as
+    relative symbolic links into ``site_dir/scipy.libs``. Does nothing where mxnet's library
+    does not ask for them (x86-64) or where they exist. Returns the links made.
+    """
+    mxnet_dir, scipy_libs = Path(site_dir) / 'mxnet', Path(site_dir) / 'scipy.libs'
+    library = mxnet_dir / 'libmxnet.so'
+    if not library.exists() or b'libarmpl_lp64_mp.so' not in library.read_bytes():
+        return []
+    openblas = sorted(scipy_libs.glob('libopenblas*.so*'))
+    gfortran = sorted(scipy_libs.glob('libgfortran*.so*'))
+    if not openblas or not gfortran:
+        raise SystemExit(f'{library} needs Arm Performance Libraries, to be replaced by '
+                         f'scipy\'s OpenBLAS, but {scipy_libs} holds no libopenblas*/'
+                         f'libgfortran*: install the pinned scipy first (tasks.py setup).')
+    made = []
+    for name, target in [*((n, openblas[0]) for n in ARMPL_NAMES), (gfortran[0].name,
+                                                                     gfortran[0])]:
+        link = mxnet_dir / name
+        if not link.exists():
+            link.symlink_to(os.path.relpath(target, mxnet_dir))
+            made.append(link)
+    if made:
+        print(f'linked {", ".join(l.name for l in made)} in {mxnet_dir} to scipy\'s '
+              f'OpenBLAS (mxnet 1.9.1 on aarch64 needs Arm Performance Libraries otherwise)')
+    return made
+
+
 def register_current_kernel():
     """Register this interpreter's environment as the notebooks' kernel (Binder's postBuild)."""
     register_kernel(Path(sys.executable))
@@ -657,7 +743,9 @@ def main(argv):
                     requirement_lines(editable='--no-editable' not in args))),
                 'pip-platform-args': lambda: print(' '.join(
                     pip_platform_args(args[0] if args else 'linux-aarch64'))),
-                'register-kernel': register_current_kernel}
+                'register-kernel': register_current_kernel,
+                'link-mxnet-blas': lambda: link_mxnet_blas(args[0] if args else
+                                                           site_packages_of(sys.executable))}
     if len(argv) < 2 or argv[1] not in commands:
         print(__doc__)
         return 2

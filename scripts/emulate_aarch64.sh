@@ -12,6 +12,9 @@
 #      --platform/--only-binary options: the requirement lines and the platform tags come
 #      from `tasks.py` (`python3 tasks.py requirements`, `python3 tasks.py pip-platform-args`),
 #      the same ones `python3 tasks.py check-platform --platform linux-aarch64` checks.
+#      mxnet 1.9.1's aarch64 wheel needs Arm Performance Libraries it does not ship:
+#      `tasks.py link-mxnet-blas` links their names to scipy's OpenBLAS, as `tasks.py setup`
+#      does on a Linux aarch64 machine and in the container.
 #   4. Runs tests/chapter_autorec.py (seeded with d2l.set_seed(0), as the walkthrough is)
 #      with qemu-aarch64-static and the arm64 python3.11, and prints its last lines.
 #
@@ -55,17 +58,20 @@ run_arm64() { OMP_NUM_THREADS=1 qemu-aarch64-static -L "$ARM64_ROOT" "$ARM64_ROO
 step "arm64 interpreter: $(run_arm64 -c 'import platform, sys; print(platform.machine(), sys.version.split()[0])')"
 
 # 3. environment.yml's pins as aarch64 wheels (every pin; the package itself via PYTHONPATH)
-if [ ! -f "$ARM64_SITE/.complete" ]; then
+requirements="$(mktemp)"
+(cd "$REPO" && "$HOST_PYTHON" tasks.py requirements --no-editable) > "$requirements"
+stamp="$(sha256sum < "$requirements" | cut -c1-64)"
+if [ "$(cat "$ARM64_SITE/.complete" 2>/dev/null)" != "$stamp" ]; then
   step "pip install --target $ARM64_SITE (aarch64 wheels of environment.yml's pins)"
-  requirements="$(mktemp)"
-  (cd "$REPO" && "$HOST_PYTHON" tasks.py requirements --no-editable) > "$requirements"
+  rm -rf "$ARM64_SITE"
   # shellcheck disable=SC2046
   "$HOST_PYTHON" -m pip install --disable-pip-version-check -q --no-deps --upgrade \
     --target "$ARM64_SITE" $(cd "$REPO" && "$HOST_PYTHON" tasks.py pip-platform-args linux-aarch64) \
     -r "$requirements"
-  rm -f "$requirements"
-  touch "$ARM64_SITE/.complete"
+  echo "$stamp" > "$ARM64_SITE/.complete"
 fi
+rm -f "$requirements"
+(cd "$REPO" && "$HOST_PYTHON" tasks.py link-mxnet-blas "$ARM64_SITE")
 
 # 4. The chapter's code, seeded as the walkthrough is
 step "running tests/chapter_autorec.py on emulated aarch64 (EPOCHS=$EPOCHS, OMP_NUM_THREADS=1)"
