@@ -387,6 +387,11 @@ def install_python_hint(system):
             f'again. Or skip installing: ' + CONTAINER_HINT[0].lower() + CONTAINER_HINT[1:])
 
 
+def running_version():
+    """``(major, minor)`` of the interpreter running this file."""
+    return tuple(sys.version_info[:2])
+
+
 def uses_conda():
     """Whether set-up will go through conda (which brings its own Python 3.11)."""
     return bool(shutil.which('conda')) and not os.environ.get('D2L_AUTOREC_NO_CONDA')
@@ -414,7 +419,7 @@ def ensure_runnable(argv):
     if problem:
         print(problem, file=sys.stderr)
         raise SystemExit(3)
-    if sys.version_info[:2] == REQUIRED_PYTHON or uses_conda():
+    if running_version() == REQUIRED_PYTHON or uses_conda():
         return None
     if os.environ.get(RELAUNCHED):
         raise SystemExit(f'tasks.py was started again with {sys.executable}, expected to be '

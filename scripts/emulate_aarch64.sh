@@ -15,8 +15,10 @@
 #      mxnet 1.9.1's aarch64 wheel needs Arm Performance Libraries it does not ship:
 #      `tasks.py link-mxnet-blas` links their names to scipy's OpenBLAS, as `tasks.py setup`
 #      does on a Linux aarch64 machine and in the container.
-#   4. Runs tests/chapter_autorec.py (seeded with d2l.set_seed(0), as the walkthrough is)
-#      with qemu-aarch64-static and the arm64 python3.11, and prints its last lines.
+#   4. Runs tests/chapter_autorec.py through scripts/run_chapter_seeded.py (seeded with
+#      d2l.set_seed(0), as the walkthrough is) with qemu-aarch64-static and the arm64
+#      python3.11. The x86-64 reference is the same script run with the project's environment:
+#        OMP_NUM_THREADS=1 D2L_DATA_DIR=... .venv/bin/python scripts/run_chapter_seeded.py
 #
 # Usage (from anywhere; takes tens of minutes, most of it the emulated training):
 #   sudo scripts/emulate_aarch64.sh                 # full run, 25 epochs
@@ -78,15 +80,5 @@ step "running tests/chapter_autorec.py on emulated aarch64 (EPOCHS=$EPOCHS, OMP_
 start=$(date +%s)
 cd "$(mktemp -d)"
 D2L_DATA_DIR="$D2L_DATA_DIR" MPLBACKEND=Agg PYTHONPATH="$REPO:$ARM64_SITE" \
-  run_arm64 - "$REPO/tests/chapter_autorec.py" "$EPOCHS" <<'PY'
-import platform, re, runpy, sys
-import d2l_ext as d2l
-path, epochs = sys.argv[1], int(sys.argv[2])
-d2l.set_seed(0)
-source = open(path).read()
-if epochs != 25:
-    source = re.sub(r'num_epochs, wd, optimizer = 0.002, 25,', f'num_epochs, wd, optimizer = 0.002, {epochs},', source)
-print('machine:', platform.machine(), 'python', sys.version.split()[0], flush=True)
-exec(compile(source, path, 'exec'), {'__name__': '__main__'})
-PY
+  run_arm64 "$REPO/scripts/run_chapter_seeded.py" "$EPOCHS"
 echo "== wall time of the emulated run: $(( $(date +%s) - start )) s"
