@@ -56,7 +56,7 @@ if [ ! -x "$ARM64_ROOT/usr/bin/python3.11" ]; then
   step "unpacking the downloaded arm64 packages"
   for deb in "$ARM64_ROOT"/var/cache/apt/archives/*.deb; do dpkg-deb -x "$deb" "$ARM64_ROOT"; done
 fi
-run_arm64() { OMP_NUM_THREADS=1 qemu-aarch64-static -L "$ARM64_ROOT" "$ARM64_ROOT/usr/bin/python3.11" "$@"; }
+run_arm64() { OMP_NUM_THREADS=1 PYTHONUNBUFFERED=1 qemu-aarch64-static -L "$ARM64_ROOT" "$ARM64_ROOT/usr/bin/python3.11" "$@"; }
 step "arm64 interpreter: $(run_arm64 -c 'import platform, sys; print(platform.machine(), sys.version.split()[0])')"
 
 # 3. environment.yml's pins as aarch64 wheels (every pin; the package itself via PYTHONPATH)
