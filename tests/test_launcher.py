@@ -6,6 +6,7 @@ machines whose Python is not 3.11, and the ways a Python 3.11 is found, on any m
 Nothing is installed and nothing is run for real, except where a test says so.
 """
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -241,14 +242,9 @@ def test_a_relaunch_that_is_still_not_311_stops_instead_of_looping(monkeypatch, 
 def other_python3():
     """A Python 3 other than 3.11 on this machine (pyenv's, or on the PATH), or None."""
     candidates = sorted(Path.home().glob('.pyenv/versions/3.1[2-9]*/bin/python3'))
-    candidates += [Path(p) for p in map(shutil_which, ('python3.12', 'python3.13')) if p]
+    candidates += [Path(p) for p in map(shutil.which, ('python3.12', 'python3.13')) if p]
     return next((str(c) for c in candidates if tasks.python_version_of(c) not in (None,
                                                                               (3, 11))), None)
-
-
-def shutil_which(name):
-    import shutil
-    return shutil.which(name)
 
 
 def test_the_real_launcher_hands_over_from_python312_to_a_311(tmp_path):
