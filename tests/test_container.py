@@ -11,7 +11,7 @@ import shlex
 
 import pytest
 
-from conftest import ROOT
+from tests.conftest import ROOT
 from test_environment import tasks
 
 DOCKERFILE = ROOT / 'docker' / 'Dockerfile'
