@@ -47,3 +47,19 @@ def low_rank_ratings(num_users=60, num_items=80, density=0.3, seed=0):
     return pd.DataFrame({'user_id': users + 1, 'item_id': items + 1,
                          'rating': ratings[users, items].astype(int),
                          'timestamp': 0}), num_users, num_items
+
+
+@pytest.fixture
+def offline(monkeypatch, tmp_path):
+    """No network, no d2l cache and no D2L_DATA_DIR: only what a test puts in place."""
+    import urllib.error
+
+    from d2l_ext.datasets import store
+
+    def refuse(*args, **kwargs):
+        raise urllib.error.URLError('no network in this test')
+    monkeypatch.setattr(store, 'download', refuse)
+    monkeypatch.delenv('D2L_DATA_DIR', raising=False)
+    work = tmp_path / 'cwd'
+    work.mkdir()
+    monkeypatch.chdir(work)

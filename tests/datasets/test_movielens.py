@@ -1,5 +1,4 @@
 """MovieLens-1M reader on synthetic files written in ratings.dat's exact format."""
-import urllib.error
 import zipfile
 
 import numpy as onp
@@ -26,18 +25,6 @@ def write_ratings_dat(folder, num_users=80, num_movies=60, density=0.3, seed=0):
     target.mkdir(parents=True, exist_ok=True)
     (target / 'ratings.dat').write_text(''.join(f'{a}::{b}::{c}::{d}\n' for a, b, c, d in rows))
     return onp.array(rows)
-
-
-@pytest.fixture
-def offline(monkeypatch, tmp_path):
-    """No network, no d2l cache and no D2L_DATA_DIR: only what a test puts in place."""
-    def refuse(*args, **kwargs):
-        raise urllib.error.URLError('no network in this test')
-    monkeypatch.setattr(download, 'download', refuse)
-    monkeypatch.delenv('D2L_DATA_DIR', raising=False)
-    work = tmp_path / 'cwd'
-    work.mkdir()
-    monkeypatch.chdir(work)
 
 
 def test_spec_is_grouplens_official():

@@ -10,7 +10,6 @@ from d2l_ext import DataFormatError
 from d2l_ext.datasets.movielens import parse_ratings_dat, read_data_ml10m
 from d2l_ext.datasets.registry import DATASETS, ML10M, ML1M, get_spec
 from d2l_ext.lab.sparse import sparse_interaction_matrix
-from tests.datasets.test_movielens import offline  # noqa: F401 (a fixture)
 
 
 def write_ml10m(folder, num_users=50, num_movies=40, seed=0):

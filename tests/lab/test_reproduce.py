@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from d2l_ext.lab.reproduce import main, parse_args
-from tests.datasets.test_movielens import offline, write_ratings_dat  # noqa: F401  (fixture and writer)
+from tests.datasets.test_movielens import write_ratings_dat
 
 REQUIRED = ['dataset', 'protocol', 'variant', 'runs', 'mean_rmse', 'ci95']
 

@@ -1,6 +1,4 @@
 """reproduce --dataset ml-10m (half stars) on a synthetic ratings.dat, either storage."""
-import io
-
 import pandas as pd
 import pytest
 
