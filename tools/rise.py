@@ -8,7 +8,7 @@ refused (``tools/browser.py``), waits for the reveal.js slides, optionally goes 
 exits 1 if there were any). The server is stopped at the end. ``docs/rise.png`` in the
 README was made with::
 
-    python tools/rise.py notebooks/02-autorec.ipynb --slide 1 --screenshot docs/rise.png
+    python tools/rise.py notebooks/02-autorec.ipynb --slide 2 --screenshot docs/rise.png
 """
 import argparse
 import json
