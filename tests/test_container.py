@@ -12,7 +12,7 @@ import shlex
 import pytest
 
 from tests.conftest import ROOT
-from test_environment import tasks
+from tests.test_environment import tasks
 
 DOCKERFILE = ROOT / 'docker' / 'Dockerfile'
 INSTRUCTIONS = {'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM',

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from test_environment import tasks
+from tests.test_environment import tasks
 
 
 class FakeMachine:
