@@ -202,24 +202,38 @@ def fit_autorec(train, evals=None, *, num_hiddens=500, dropout=0.05, lr=0.002, w
     device, net, trainer, loss = _setup(train.shape, num_hiddens, dropout, lr, wd, sigma,
                                         optimizer, seed, net, devices)
     train_nd = np.array(train, ctx=device)
-    rows, rng = train.shape[0], onp.random.default_rng(seed)
-
-    def train_epoch():
-        losses, order = [], rng.permutation(rows)
-        for begin in range(0, rows, batch_size):
-            index = np.array(order[begin:begin + batch_size], ctx=device, dtype='int64')
-            X = train_nd[index]
-            with autograd.record():
-                l = loss(net(X), X)
-            l.backward()
-            trainer.step(X.shape[0])
-            losses.append(l.sum())
-        return float(sum(losses)) / rows
-
+    train_epoch = _row_epochs(
+        net, loss, trainer, train.shape[0], batch_size, onp.random.default_rng(seed),
+        lambda index: train_nd[np.array(index, ctx=device, dtype='int64')])
     return fit_epochs(net, train_epoch, lambda: net(train_nd).asnumpy(), train, evals,
                       num_epochs, clip=clip, default_rating=default_rating,
                       select_on=select_on, patience=patience, restore_best=restore_best,
                       progress=progress, title=title, learning_rate=lr)
+
+
+def _row_epochs(net, loss, trainer, rows, batch_size, rng, fetch, wait_previous=False):
+    """One epoch of either storage path: every row once, in a new random order.
+
+    ``fetch(index)`` returns the dense batch of rows ``index`` on the device; with
+    ``wait_previous`` a batch's step waits for the previous batch to finish, so at most
+    two batches are in flight. Returns
+    ``train_epoch()``, which returns the epoch's mean loss per row.
+    """
+
+    def train_epoch():
+        losses, order = [], rng.permutation(rows)
+        for begin in range(0, rows, batch_size):
+            X = fetch(order[begin:begin + batch_size])
+            with autograd.record():
+                l = loss(net(X), X)
+            l.backward()
+            trainer.step(X.shape[0])
+            if wait_previous and losses:
+                losses[-1].wait_to_read()
+            losses.append(l.sum())
+        return float(sum(losses)) / rows
+
+    return train_epoch
 
 
 def _setup(train_shape, num_hiddens, dropout, lr, wd, sigma, optimizer, seed, net,
@@ -244,20 +258,12 @@ def _fit_sparse(train, evals, *, num_hiddens, dropout, lr, wd, num_epochs, batch
     device, net, trainer, loss = _setup(train.shape, num_hiddens, dropout, lr, wd, sigma,
                                         optimizer, seed, net, devices)
     rows, cols = train.shape
-    rng = onp.random.default_rng(seed)
-
-    def train_epoch():
-        losses, order = [], rng.permutation(rows)
-        for begin in range(0, rows, batch_size):
-            X = np.array(sp.dense_rows(train, order[begin:begin + batch_size]), ctx=device)
-            with autograd.record():
-                l = loss(net(X), X)
-            l.backward()
-            trainer.step(X.shape[0])
-            if losses:  # MXNet runs asynchronously: let at most two batches be in flight,
-                losses[-1].wait_to_read()  # or queued batches hold GBs of wide buffers
-            losses.append(l.sum())
-        return float(sum(losses)) / rows
+    # MXNet runs asynchronously: at most two wide batches in flight, or the queued
+    # batches hold GBs of buffers.
+    train_epoch = _row_epochs(
+        net, loss, trainer, rows, batch_size, onp.random.default_rng(seed),
+        lambda index: np.array(sp.dense_rows(train, index), ctx=device),
+        wait_previous=True)
 
     eval_rows = max(1, min(rows, EVAL_BATCH_ENTRIES // max(cols, 1)))
 
