@@ -260,18 +260,17 @@ def evaluate_split(train_data, test_data, num_users, num_items, variant='item', 
                                      hyper.get('storage', 'auto'))
                 for name, frame in [('fit', fit_part), ('val', val_part),
                                     ('train', train_data), ('test', test_data)]}
-    post = POST
     selection = fit_autorec(matrices['fit'], {'val': matrices['val'], 'test': matrices['test']},
                             wd=wd, num_epochs=num_epochs, seed=seed, select_on='val',
                             patience=patience, progress=progress,
-                            title=f'{label} select'.strip(), **post, **hyper)
+                            title=f'{label} select'.strip(), **POST, **hyper)
     best = selection.best_epoch
     test_selected = selection.best('test_rmse')
     test_rmse = test_selected
     if refit:
         final = fit_autorec(matrices['train'], {'test': matrices['test']}, wd=wd,
                             num_epochs=best, seed=seed, progress=progress,
-                            title=f'{label} refit'.strip(), **post, **hyper)
+                            title=f'{label} refit'.strip(), **POST, **hyper)
         test_rmse = final.history.test_rmse[-1]
     return RunResult(split='', wd=wd, best_epoch=int(best),
                      val_rmse=selection.best('val_rmse'), test_rmse=test_rmse,
@@ -341,7 +340,7 @@ def run_protocol(splits, num_users, num_items, variant='item', *, wd_grid=(1e-5,
     ----------
     splits : list of (str, pandas.DataFrame, pandas.DataFrame)
         ``(name, train_data, test_data)``, e.g. from :func:`holdout_splits` or
-        :func:`d2l_ext.splits.canonical_splits_ml100k`.
+        :func:`d2l_ext.datasets.movielens.canonical_splits_ml100k`.
     num_users, num_items : int
     variant : {'item', 'user'}
     wd_grid : sequence of float
@@ -363,7 +362,7 @@ def run_protocol(splits, num_users, num_items, variant='item', *, wd_grid=(1e-5,
     name0, train0, test0 = splits[0]
     rows = num_items if variant == 'item' else num_users
     cols = num_users if variant == 'item' else num_items
-    tried, grid_rows, grid_seconds = {}, [], 0.0
+    tried, grid_rows = {}, []
     for wd in wd_grid:
         result = evaluate_split(train0, test0, num_users, num_items, variant, wd=wd,
                                 num_epochs=num_epochs, patience=patience,
@@ -384,11 +383,15 @@ def run_protocol(splits, num_users, num_items, variant='item', *, wd_grid=(1e-5,
                                 progress=progress, label=f'{name} wd={best_wd:g}', **hyper)
         result.split = name
         results.append(result)
-    runs = pd.DataFrame([{k: getattr(r, k) for k in
-                          ('split', 'wd', 'best_epoch', 'val_rmse', 'test_rmse',
-                           'test_rmse_selected', 'seconds')} for r in results])
-    return ProtocolResult(runs=runs, histories={r.split: r.history for r in results},
+    return ProtocolResult(runs=_runs_frame(results), histories={r.split: r.history for r in results},
                           grid=grid, wd=best_wd, grid_seconds=grid_seconds)
+
+
+def _runs_frame(results):
+    """One row per :class:`RunResult`: its numbers, then its chosen ``params``."""
+    return pd.DataFrame([{**{k: getattr(r, k) for k in
+                             ('split', 'wd', 'best_epoch', 'val_rmse', 'test_rmse',
+                              'test_rmse_selected', 'seconds')}, **r.params} for r in results])
 
 
 def _check_method(method):
@@ -551,9 +554,7 @@ def run_baseline_protocol(splits, num_users, num_items, method, *,
                                              seed=seed + k, label=name, **chosen, **options)
         result.split = name
         results.append(result)
-    runs = pd.DataFrame([{**{k: getattr(r, k) for k in
-                             ('split', 'wd', 'best_epoch', 'val_rmse', 'test_rmse',
-                              'test_rmse_selected', 'seconds')}, **r.params} for r in results])
+    runs = _runs_frame(results)
     params = {k: v for k, v in chosen.items() if k != 'wd'}
     histories = {r.split: r.history for r in results if len(r.history)}
     return ProtocolResult(runs=runs, histories=histories, grid=grid,

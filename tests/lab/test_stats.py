@@ -1,4 +1,4 @@
-"""d2l_ext.stats on small synthetic ratings."""
+"""d2l_ext.lab.stats on small synthetic ratings."""
 import numpy as onp
 import pandas as pd
 import pytest
