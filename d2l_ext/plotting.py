@@ -88,9 +88,10 @@ def plot_history(history, title=None):
                      label=f'lowest {LABELS[chosen]}: {values[best]:.3f} '
                            f'(epoch {history.epoch[best]})')
         ax_rmse.legend(loc='upper right', fontsize=8)
+    names = ' and '.join(LABELS[c] for c in rmse_columns) or 'RMSE'
     ax_rmse.set(xlabel='epoch', ylabel='RMSE on held-out ratings'
                 if rmse_columns != ['train_rmse'] else 'RMSE',
-                title=' and '.join(LABELS[c] for c in rmse_columns) or 'RMSE')
+                title=names[0].upper() + names[1:])
     for ax in (ax_loss, ax_rmse):
         ax.grid(alpha=0.3)
     if title:
