@@ -29,10 +29,7 @@ def in_notebook():
     """True inside a Jupyter kernel (where figures can be displayed and updated)."""
     if 'IPython' not in sys.modules:  # a kernel has imported it; a script need not
         return False
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
+    from IPython import get_ipython
     shell = get_ipython()
     return shell is not None and hasattr(shell, 'kernel')
 
