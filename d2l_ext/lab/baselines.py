@@ -22,7 +22,7 @@ from mxnet.gluon import nn
 from ..devices import resolve_devices
 from ..errors import EmptyDataError, InvalidArgumentError, ShapeMismatchError
 from ..reproducibility import set_seed
-from .fitting import check_evals, fit_epochs
+from .fitting import check_evals, dense_evaluation, fit_epochs
 
 __all__ = ['global_mean', 'BiasBaseline', 'fit_bias', 'MF', 'mf_reconstruction', 'fit_mf']
 
@@ -230,7 +230,8 @@ def fit_mf(train, evals=None, *, num_factors=30, lr=0.002, wd=1e-5, num_epochs=2
             losses.append(l.sum())
         return float(sum(losses)) / ratings.size
 
-    return fit_epochs(net, train_epoch, lambda: mf_reconstruction(net), train, evals,
-                      num_epochs, clip=clip, default_rating=default_rating,
-                      select_on=select_on, patience=patience, restore_best=restore_best,
-                      progress=progress, title=title, learning_rate=lr)
+    evaluate = dense_evaluation(lambda: mf_reconstruction(net), train, evals, clip,
+                                default_rating)
+    return fit_epochs(net, train_epoch, evaluate, num_epochs, select_on=select_on,
+                      patience=patience, restore_best=restore_best, progress=progress,
+                      title=title, learning_rate=lr)

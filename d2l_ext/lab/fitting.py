@@ -34,7 +34,7 @@ from ..reproducibility import set_seed
 from ..training import run_epochs
 from . import sparse as sp
 
-__all__ = ['FitResult', 'check_evals', 'fit_epochs', 'fit_autorec']
+__all__ = ['FitResult', 'check_evals', 'dense_evaluation', 'fit_epochs', 'fit_autorec']
 
 #: The held-out matrices a fitter scores after every epoch, besides the training one.
 EVAL_NAMES = ('val', 'test')
@@ -101,26 +101,16 @@ def check_evals(train, evals, select_on):
     return evals
 
 
-def fit_epochs(net, train_epoch, reconstruct, train, evals, num_epochs, *, clip=None,
-               default_rating=None, select_on=None, patience=None, restore_best=False,
-               progress='auto', title=None, learning_rate=None, evaluate=None):
-    """Run a lab fitter's epochs: train, reconstruct, score with :func:`masked_rmse`.
+def dense_evaluation(reconstruct, train, evals, clip=None, default_rating=None):
+    """The per-epoch scoring of a fitter that reconstructs the whole matrix at once.
 
-    Shared by :func:`fit_autorec` and :func:`d2l_ext.lab.baselines.fit_mf`: each epoch
-    calls ``train_epoch()`` (one pass, returning the mean training loss), then
-    ``reconstruct()`` (the full prediction, a NumPy array of ``train``'s shape), scored on
-    ``train`` and on every matrix of ``evals`` (with the paper's ``clip`` and
-    ``default_rating`` on the held-out ones), all through
-    :func:`d2l_ext.training.run_epochs`. ``evaluate(epoch)``, when given, replaces that
-    scoring (``reconstruct`` is then unused): it returns the same ``{'train_rmse': ...,
-    '<name>_rmse': ...}`` (the sparse path scores batch by batch this way).
-
-    Returns
-    -------
-    FitResult
+    Returns ``evaluate(epoch)``: it calls ``reconstruct()`` (the full prediction, a NumPy
+    array of ``train``'s shape) and scores it with :func:`masked_rmse` on ``train`` and on
+    every matrix of ``evals`` (with the paper's ``clip`` and ``default_rating`` on the
+    held-out ones), as ``{'train_rmse': ..., '<name>_rmse': ...}``.
     """
 
-    def dense_evaluate(epoch):
+    def evaluate(epoch):
         recons = reconstruct()
         row = {'train_rmse': masked_rmse(train, recons, clip=clip)}
         for name, matrix in evals.items():
@@ -128,8 +118,23 @@ def fit_epochs(net, train_epoch, reconstruct, train, evals, num_epochs, *, clip=
                                               default_rating=default_rating)
         return row
 
-    history = run_epochs(lambda epoch: train_epoch(), evaluate or dense_evaluate,
-                         num_epochs, net=net,
+    return evaluate
+
+
+def fit_epochs(net, train_epoch, evaluate, num_epochs, *, select_on=None, patience=None,
+               restore_best=False, progress='auto', title=None, learning_rate=None):
+    """Run a lab fitter's epochs through :func:`d2l_ext.training.run_epochs`.
+
+    Shared by :func:`fit_autorec` (both storage paths) and
+    :func:`d2l_ext.lab.baselines.fit_mf`: each epoch calls ``train_epoch()`` (one pass,
+    returning the mean training loss), then ``evaluate(epoch)`` (e.g. from
+    :func:`dense_evaluation`), which returns ``{'train_rmse': ..., '<name>_rmse': ...}``.
+
+    Returns
+    -------
+    FitResult
+    """
+    history = run_epochs(lambda epoch: train_epoch(), evaluate, num_epochs, net=net,
                          select_on=select_on, patience=patience, restore_best=restore_best,
                          reporter=make_reporter(progress, num_epochs, title),
                          learning_rate=learning_rate)
@@ -205,10 +210,11 @@ def fit_autorec(train, evals=None, *, num_hiddens=500, dropout=0.05, lr=0.002, w
     train_epoch = _row_epochs(
         net, loss, trainer, train.shape[0], batch_size, onp.random.default_rng(seed),
         lambda index: train_nd[np.array(index, ctx=device, dtype='int64')])
-    return fit_epochs(net, train_epoch, lambda: net(train_nd).asnumpy(), train, evals,
-                      num_epochs, clip=clip, default_rating=default_rating,
-                      select_on=select_on, patience=patience, restore_best=restore_best,
-                      progress=progress, title=title, learning_rate=lr)
+    evaluate = dense_evaluation(lambda: net(train_nd).asnumpy(), train, evals, clip,
+                                default_rating)
+    return fit_epochs(net, train_epoch, evaluate, num_epochs, select_on=select_on,
+                      patience=patience, restore_best=restore_best, progress=progress,
+                      title=title, learning_rate=lr)
 
 
 def _row_epochs(net, loss, trainer, rows, batch_size, rng, fetch, wait_previous=False):
@@ -281,7 +287,6 @@ def _fit_sparse(train, evals, *, num_hiddens, dropout, lr, wd, num_epochs, batch
                                                  default_rating=default_rating)
         return row
 
-    return fit_epochs(net, train_epoch, None, train, evals, num_epochs, clip=clip,
-                      default_rating=default_rating, select_on=select_on,
+    return fit_epochs(net, train_epoch, evaluate, num_epochs, select_on=select_on,
                       patience=patience, restore_best=restore_best, progress=progress,
-                      title=title, learning_rate=lr, evaluate=evaluate)
+                      title=title, learning_rate=lr)
