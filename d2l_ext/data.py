@@ -255,15 +255,16 @@ def _check_table(data, columns, num_users, num_items, ratings=False):
                                   f'Convert it (pd.to_numeric) or read the file with '
                                   f'd2l.read_ratings, which says which lines are wrong.')
         values = column.to_numpy(dtype=onp.float64, na_value=onp.nan)
-        bad = ~(onp.isfinite(values) & (onp.floor(values) == values))
         if k == 2 and not ratings:  # a split may carry half stars (ML-10M) through
-            bad = ~onp.isfinite(values)
-        if k == 2 and ratings:
-            bad |= ~(values > 0)
+            bad, rule = ~onp.isfinite(values), 'numbers'
+        elif k == 2:
+            bad = ~(onp.isfinite(values) & (onp.floor(values) == values) & (values > 0))
+            rule = 'whole numbers > 0 (0 means unobserved; d2l keeps int(rating))'
+        else:
+            bad = ~(onp.isfinite(values) & (onp.floor(values) == values))
+            rule = 'whole numbers'
         if bad.any():
             row = int(onp.flatnonzero(bad)[0])
-            rule = ('whole numbers > 0 (0 means unobserved; d2l keeps int(rating))'
-                    if k == 2 and ratings else 'whole numbers')
             raise DataFormatError(f'Column {k} ({data.columns[k]!r}) must hold {rule}; '
                                   f'found {values[row]!r} in row {data.index[row]!r} '
                                   f'({int(bad.sum())} such rows). Fix or drop those rows.')
