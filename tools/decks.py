@@ -15,7 +15,7 @@ chromium-driver``). For each deck it records
 Check notebooks (from any worktree; paths may be absolute)::
 
     cd /work/wt-decks && /work/main/.venv/bin/python tools/decks.py check \\
-        /work/wt-nb-a/notebooks/03-item-vs-user.ipynb
+        /work/wt-nb-a/notebooks/04-item-vs-user.ipynb
     python tools/decks.py check                      # every notebooks/*.ipynb of this repo
     python tools/decks.py check NB.ipynb --screenshots /tmp/shots          # flagged slides
     python tools/decks.py check NB.ipynb --screenshots /tmp/shots --all    # every slide

@@ -136,13 +136,13 @@ def interaction_corner_figure(corner, k=None):
 
 
 
-# --- 02-autorec and 03-item-vs-user, 04-overfitting -------------------------------------
+# --- 02-autorec and 04-item-vs-user, 05-overfitting -------------------------------------
 #
 #
 #
 #
 
-# 03-item-vs-user: validation curves of several seeds per variant, the spread made visible.
+# 04-item-vs-user: validation curves of several seeds per variant, the spread made visible.
 
 def _seed_curves(histories, column):
     """Stack equal-length runs' ``column`` into an array of shape ``(runs, epochs)``."""
@@ -229,7 +229,7 @@ def plot_seed_curves(runs, steps_per_epoch, title=None, column='val_rmse', run_l
     return fig
 
 
-# 04-overfitting: the long run's three curves, and sweeps whose lines may coincide.
+# 05-overfitting: the long run's three curves, and sweeps whose lines may coincide.
 
 def plot_overfitting(history, title=None):
     """Train, validation and test RMSE of one run against the epoch, best epoch marked.
@@ -330,7 +330,7 @@ def plot_sweep(histories, title, column='val_rmse'):
 __all__ += ['plot_seed_curves', 'plot_overfitting', 'plot_sweep']
 
 
-# --- 05-baselines, 06-exercises, 07-paper-protocol --------------------------------------
+# --- 06-baselines, 07-exercises, 08-paper-protocol --------------------------------------
 
 __all__ += ['plot_baselines', 'plot_width_sweep', 'plot_validation_curves',
             'plot_protocol_bands']
@@ -394,7 +394,7 @@ def plot_validation_curves(histories, title, *, ax=None, styles=None, ymax=None)
 
 
 def plot_baselines(test_rmse, runs, lines):
-    """Notebook 05's figure: the test RMSE of every model, and how the learned ones chose
+    """Notebook 06's figure: the test RMSE of every model, and how the learned ones chose
     their epochs.
 
     Parameters
@@ -440,7 +440,7 @@ def plot_baselines(test_rmse, runs, lines):
 
 
 def plot_width_sweep(values, table, histories, *, xlabel, title):
-    """Notebook 06's width figure: RMSE at the chosen epoch against a swept value, and the
+    """Notebook 07's width figure: RMSE at the chosen epoch against a swept value, and the
     runs' validation curves.
 
     Parameters
@@ -487,7 +487,7 @@ def _band(histories, column):
 
 
 def plot_protocol_bands(runs, title, *, references=None):
-    """Notebook 07's figure: per variant, the mean RMSE over the runs with a min-max band,
+    """Notebook 08's figure: per variant, the mean RMSE over the runs with a min-max band,
     validation and test, side by side on one shared y scale.
 
     Parameters
@@ -533,7 +533,7 @@ def plot_protocol_bands(runs, title, *, references=None):
     return fig
 
 
-# --- 08-scaling -------------------------------------------------------------------------
+# --- 09-scaling -------------------------------------------------------------------------
 
 __all__ += ['plot_scaling']
 

@@ -5,7 +5,7 @@ Each notebook has a ``settings`` dict a student may change and a ``REFERENCE`` c
 values its stored outputs were made with; value checks (asserts on printed numbers) hold at
 the reference only. :func:`at_reference` says which case applies.
 
-:func:`three_way_split` is the preparation of notebooks 03-06: a random 90/10 split into
+:func:`three_way_split` is the preparation of notebooks 04-07: a random 90/10 split into
 training and test ratings, then 10% of the training ratings held out for validation, and the
 interaction matrices of every part.
 """
@@ -62,7 +62,7 @@ class Split:
 
 def three_way_split(data, num_users, num_items, seed=0, *, test_ratio=0.1, val_ratio=0.1,
                     variants=('item',)):
-    """Split ratings into fit / validation / test parts, as notebooks 03-06 do.
+    """Split ratings into fit / validation / test parts, as notebooks 04-07 do.
 
     The test part is ``split_data_ml100k(data, ..., test_ratio, seed=seed)``'s; the
     validation part is ``val_ratio`` of the rest, drawn with ``seed + 1``.

@@ -82,7 +82,7 @@ def test_interaction_corner_figure_refuses_a_vector():
         figures.interaction_corner_figure(onp.array([1, 2, 3]))
 
 
-# --- 03-item-vs-user, 04-overfitting ------------------------------------------------------
+# --- 04-item-vs-user, 05-overfitting ------------------------------------------------------
 
 def _history(val, shift=0.0, best_epoch=None):
     """A history whose validation curve is ``val`` (test = val + 0.01 + shift)."""
@@ -163,7 +163,7 @@ def test_plot_sweep_keeps_identical_runs_visible_and_tabulates_the_best_epochs()
     assert not math.isnan(ax.get_ylim()[0])
 
 
-# --- 05-baselines, 06-exercises, 07-paper-protocol --------------------------------------
+# --- 06-baselines, 07-exercises, 08-paper-protocol --------------------------------------
 
 def curve(values, test_offset=0.01, best_epoch=None):
     """A history with ``val_rmse`` = values and a test curve just above it."""
@@ -244,7 +244,7 @@ def test_every_figure_name_is_defined_once():
     assert all(callable(getattr(figures, name)) for name in figures.__all__)
 
 
-# --- 08-scaling --------------------------------------------------------------------------
+# --- 09-scaling --------------------------------------------------------------------------
 
 def test_plot_scaling_draws_measured_and_computed_memory_and_time():
     frame = pd.DataFrame([
