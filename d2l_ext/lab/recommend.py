@@ -211,7 +211,7 @@ def rating_vector(ratings, items):
     return vector
 
 
-def recommend_for_ratings(net, ratings, items, k=10, *, device=None):
+def recommend_for_ratings(net, ratings, items, k=10, *, min_ratings=0, device=None):
     """Your own top-``k`` from a trained user-based AutoRec, without retraining.
 
     User-based AutoRec reads one user's rating vector (length ``num_items``) and fills in
@@ -227,6 +227,11 @@ def recommend_for_ratings(net, ratings, items, k=10, *, device=None):
     items : pandas.DataFrame
         The movie table.
     k : int, default 10
+    min_ratings : int, default 0
+        Recommend only movies with at least this many training ratings, read from the
+        column ``items['num_ratings']`` (add it: ``(train != 0).sum(axis=1)`` of the
+        item-based training matrix). A movie rated by one or two users gets a noisy
+        prediction that can top the list.
     device : mxnet.Context, optional
         Where ``net``'s parameters live (default: the CPU).
 
@@ -235,6 +240,13 @@ def recommend_for_ratings(net, ratings, items, k=10, *, device=None):
     pandas.DataFrame
         ``title``, ``genres``, ``predicted`` (rating, clipped to 1-5), best first, without
         the movies you rated.
+
+    Raises
+    ------
+    InvalidArgumentError
+        See :func:`rating_vector`; or ``min_ratings`` without a ``num_ratings`` column.
+    ShapeMismatchError
+        The net is not built for ``len(items)`` columns.
     """
     import mxnet as mx
     from mxnet import np
@@ -250,13 +262,20 @@ def recommend_for_ratings(net, ratings, items, k=10, *, device=None):
                                  f'movies to {len(items)} predictions ({found}): expected '
                                  f'a user-based AutoRec built for {len(items)} columns, '
                                  f'trained on the (num_users, num_items) matrix.')
-    scores = onp.clip(pred, 1, 5)[:, None]
-    return recommend(scores, vector[:, None], 0, items, k)
+    scores = onp.clip(pred, 1, 5)
+    if min_ratings:
+        if 'num_ratings' not in items:
+            raise InvalidArgumentError(
+                "min_ratings needs a 'num_ratings' column in items: add it with "
+                "items['num_ratings'] = (train != 0).sum(axis=1) (the item-based "
+                'training matrix).')
+        scores = onp.where(items['num_ratings'].to_numpy() >= min_ratings, scores, -onp.inf)
+    return recommend(scores[:, None], vector[:, None], 0, items, k)
 
 
-def rating_form(net, items, k=10, *, rows=5, device=None):
+def rating_form(net, items, k=10, *, rows=5, min_ratings=0, device=None):
     """An ipywidgets form: type up to ``rows`` titles and ratings, press the button, read
-    the top-``k``.
+    the top-``k`` (see :func:`recommend_for_ratings` for ``min_ratings`` and ``device``).
 
     Returns
     -------
@@ -284,7 +303,8 @@ def rating_form(net, items, k=10, *, rows=5, device=None):
     def show(_):
         ratings = {t.value: s.value for t, s in entries if t.value.strip()}
         try:
-            table = recommend_for_ratings(net, ratings, items, k, device=device)
+            table = recommend_for_ratings(net, ratings, items, k, min_ratings=min_ratings,
+                                          device=device)
         except InvalidArgumentError as error:
             result.value = f'<pre>{error}</pre>'
             return

@@ -113,3 +113,13 @@ def test_rating_form_recommends_and_explains_unknown_titles():
     second[0].value = 'Godfater'
     button.click()
     assert 'No movie matches' in result.value and 'Godfather, The (1972)' in result.value
+
+
+def test_min_ratings_keeps_rarely_rated_movies_out():
+    net = u_autorec()
+    items = ITEMS.assign(num_ratings=[9, 9, 9, 9, 1, 9, 9, 2])
+    top = recommend_for_ratings(net, {'star wars': 5}, items, k=10, min_ratings=3)
+    assert set(top.title) == {'Godfather, The (1972)', 'Chasing Amy (1997)',
+                              'Clockwork Orange, A (1971)', 'Sabrina (1995)'}
+    with pytest.raises(InvalidArgumentError, match="'num_ratings' column"):
+        recommend_for_ratings(net, {'star wars': 5}, ITEMS, min_ratings=3)
