@@ -584,9 +584,10 @@ def classify_pin(name, version, files, target):
     tuple of (str, str)
         ``(state, detail)`` with ``state`` one of ``'wheel'`` (installable, detail = the
         wheel), ``'python'`` (files for the target exist but their ``Requires-Python``
-        excludes Python 3.11.0), ``'sdist-only'`` (no wheel for the target, but a source archive pip could
-        build with a compiler), ``'no-build'`` (the version is on the index, with no file
-        for the target: a missing build), ``'not-on-index'`` (the index lists no file of this
+        excludes Python 3.11.0), ``'sdist-only'`` (no wheel for the target, but a source
+        archive pip could build with a compiler), ``'no-build'`` (the version is on the
+        index, with no file for the target: a missing build), ``'not-on-index'`` (the
+        index lists no file of this
         version, or no such project: a missing file, which another index may have).
     """
     if files is None:

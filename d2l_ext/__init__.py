@@ -22,9 +22,17 @@ from .datasets.movielens import read_data_ml1m
 from .datasets.ratings import IdMap, read_ratings, remap_ids
 from .datasets.registry import DATA_HUB
 from .devices import get_dataloader_workers, num_gpus, try_all_gpus, try_gpu
-from .errors import (D2LExtError, DataChecksumError, DataFormatError, DataNotFoundError,
-                     DeviceError, EmptyDataError, InvalidArgumentError, ShapeMismatchError,
-                     UnsafeArchiveError)
+from .errors import (
+    D2LExtError,
+    DataChecksumError,
+    DataFormatError,
+    DataNotFoundError,
+    DeviceError,
+    EmptyDataError,
+    InvalidArgumentError,
+    ShapeMismatchError,
+    UnsafeArchiveError,
+)
 from .evaluation import evaluator, masked_rmse, predict
 from .history import History
 from .model import AutoRec, mask_unobserved

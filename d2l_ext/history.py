@@ -1,5 +1,8 @@
 """The record of a training run: one row of numbers per epoch."""
+import math
 from dataclasses import dataclass, field
+
+from .errors import InvalidArgumentError
 
 __all__ = ['History', 'METRICS', 'LABELS']
 
@@ -10,7 +13,7 @@ LABELS = {'train_loss': 'train loss', 'train_rmse': 'train RMSE',
           'val_rmse': 'validation RMSE', 'test_rmse': 'test RMSE', 'seconds': 'seconds'}
 
 
-@dataclass
+@dataclass(slots=True)
 class History:
     """Per-epoch record of a training run, from :func:`d2l_ext.train_recsys_rating` or a
     fitter of :mod:`d2l_ext.lab`.
@@ -28,8 +31,9 @@ class History:
         Wall-clock seconds of the epoch, evaluation included.
     stopped : str or None
         Why training ended early (divergence, interruption, early stopping), or None.
-    best_epoch : int or None
-        The epoch chosen on validation data (``select_on``), or None.
+    chosen_epoch : int or None
+        The epoch the run chose on its ``select_on`` RMSE (validation data), or None when
+        it chose none; :meth:`best_epoch` finds the lowest epoch of any column.
     """
 
     epoch: list = field(default_factory=list)
@@ -39,7 +43,7 @@ class History:
     test_rmse: list = field(default_factory=list)
     seconds: list = field(default_factory=list)
     stopped: str = None
-    best_epoch: int = None
+    chosen_epoch: int = None
 
     def __len__(self):
         return len(self.epoch)
@@ -77,9 +81,37 @@ class History:
         k = self.epoch.index(epoch)
         return {name: getattr(self, name)[k] for name in self.columns}
 
+    def best_epoch(self, column):
+        """The epoch with the lowest value of ``column``: the first of equal values, as
+        :class:`d2l_ext.training.EarlyStopping` keeps the first; epochs whose value is not
+        finite (a diverged run) are passed over.
+
+        Parameters
+        ----------
+        column : str
+            A tracked column of :data:`METRICS`, e.g. ``'val_rmse'``.
+
+        Returns
+        -------
+        int or None
+            The epoch (from 1), or None when no epoch has a finite value.
+        """
+        if column not in METRICS:
+            raise KeyError(f'Unknown history column {column!r}; expected one of {METRICS}.')
+        values = getattr(self, column)
+        if not values:
+            raise InvalidArgumentError(
+                f'This run did not track {column!r} (it tracked {self.columns}); ask for '
+                f'one of those, or train with the matrix that {column!r} needs.')
+        finite = [k for k, value in enumerate(values) if math.isfinite(value)]
+        if not finite:
+            return None
+        return self.epoch[min(finite, key=values.__getitem__)]
+
     def best(self, column):
-        """Value of ``column`` at :attr:`best_epoch` (the last epoch when none was chosen)."""
-        epoch = self.best_epoch or self.epoch[-1]
+        """Value of ``column`` at :attr:`chosen_epoch` (the last epoch when none was
+        chosen)."""
+        epoch = self.chosen_epoch or self.epoch[-1]
         return self.at(epoch)[column]
 
     def to_frame(self):

@@ -78,8 +78,7 @@ def plot_history(history, title=None):
     chosen = 'val_rmse' if history.val_rmse else 'test_rmse'
     values = getattr(history, chosen)
     if values:
-        best = (history.epoch.index(history.best_epoch) if history.best_epoch
-                else min(range(len(values)), key=values.__getitem__))
+        best = history.epoch.index(history.chosen_epoch or history.best_epoch(chosen))
         ax_rmse.axvline(history.epoch[best], color='grey', ls=':', lw=1)
         ax_rmse.plot(history.epoch[best], values[best], '*', ms=12, color='tab:red',
                      label=f'lowest {LABELS[chosen]}: {values[best]:.3f} '
@@ -123,8 +122,7 @@ def plot_runs(histories, title, column='val_rmse', *, ax=None, ylabel=None):
     lows, highs = [], []
     for k, (label, history) in enumerate(histories.items()):
         values = getattr(history, column)
-        best = history.best_epoch or history.epoch[min(range(len(values)),
-                                                       key=values.__getitem__)]
+        best = history.chosen_epoch or history.best_epoch(column)
         at_best = values[history.epoch.index(best)]
         line, = ax.plot(history.epoch, values, color=f'C{k}', lw=1.3,
                         label=f'{label} (best epoch {best}: {at_best:.3f})')

@@ -86,7 +86,7 @@ def run_epochs(train_epoch, evaluate, num_epochs, *, net=None, select_on=None,
     net : mxnet.gluon.Block, optional
         The model; needed for ``restore_best``.
     select_on : {'val', 'test', 'train'}, optional
-        The RMSE that chooses ``history.best_epoch`` (use validation data, never test).
+        The RMSE that chooses ``history.chosen_epoch`` (use validation data, never test).
     patience : int, optional
         With ``select_on``: stop after this many epochs without a new best.
     restore_best : bool, default False
@@ -122,13 +122,13 @@ def run_epochs(train_epoch, evaluate, num_epochs, *, net=None, select_on=None,
                 history.stopped = _diverged(epoch, train_loss, metrics, learning_rate)
                 warnings.warn(f'Training {history.stopped}.', RuntimeWarning, stacklevel=3)
             elif column is not None and rule.update(epoch, metrics[column]):
-                history.best_epoch = epoch
+                history.chosen_epoch = epoch
                 if restore_best:
                     best_params = {k: v.data().copy() for k, v in net.collect_params().items()}
             elif rule.should_stop(epoch):
                 history.stopped = (f'stopped early at epoch {epoch}: no better {select_on} '
                                    f'RMSE in {patience} epochs after epoch '
-                                   f'{history.best_epoch}')
+                                   f'{history.chosen_epoch}')
             if reporter is not None:
                 reporter.update(history)
             if history.stopped:

@@ -68,8 +68,8 @@ def test_masked_rmse_applies_the_papers_default_rating_and_clipping():
     recons = onp.array([[9, 7], [1, 1]], dtype='float32')
     assert d2l.masked_rmse(truth, recons) == pytest.approx(onp.sqrt((4 + 1) / 2))
     # Clipped to [1, 5]: 7 -> 5 (error 0); row 2 unseen -> default 3 (error 1).
-    assert d2l.masked_rmse(truth, recons, train=train, clip=(1, 5), default_rating=3) == pytest.approx(
-        onp.sqrt((0 + 1) / 2))
+    got = d2l.masked_rmse(truth, recons, train=train, clip=(1, 5), default_rating=3)
+    assert got == pytest.approx(onp.sqrt((0 + 1) / 2))
 
 
 def test_masked_rmse_an_empty_held_out_matrix_is_a_clear_error():

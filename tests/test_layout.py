@@ -74,8 +74,8 @@ it = gluon.data.DataLoader(m, batch_size=16)
 d2l.train_recsys_rating(net, it, gluon.data.DataLoader(np.array(m), batch_size=64),
                         gluon.loss.L2Loss(), trainer, 2, inter_mat=m)
 '''
-    done = subprocess.run([sys.executable, '-W', 'always::DeprecationWarning', '-c', code], capture_output=True, text=True,
-                          cwd=ROOT, timeout=300)
+    done = subprocess.run([sys.executable, '-W', 'always::DeprecationWarning', '-c', code],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert done.returncode == 0, done.stderr
     assert 'test RMSE' in done.stdout
     assert 'renamed' not in done.stdout + done.stderr

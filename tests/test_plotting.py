@@ -9,7 +9,7 @@ from d2l_ext.plotting import LiveFigure, ProgressBar, make_reporter, plot_runs
 
 
 def lab_history(n=5, best=3):
-    h = History(best_epoch=best)
+    h = History(chosen_epoch=best)
     for e in range(1, n + 1):
         h.append(e, train_loss=1 / e, train_rmse=1 - e / 20, val_rmse=0.9 + abs(e - best) / 50,
                  test_rmse=0.95 + abs(e - best) / 50, seconds=0.1)

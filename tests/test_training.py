@@ -1,4 +1,5 @@
-"""train_recsys_rating with the chapter's call, and the one epoch loop, on small synthetic ratings."""
+"""train_recsys_rating with the chapter's call, and the one epoch loop, on small synthetic
+ratings."""
 import mxnet as mx
 import pytest
 from mxnet import gluon, np, npx

@@ -38,8 +38,10 @@ def setup(num_users=NUM_USERS, lr=0.01, optimizer='adam', seed=0):
     return net, trainer, train_iter, test_iter, test
 
 
-def fit(net, trainer, train_iter, test_iter, test, num_epochs=3, devices=(mx.cpu(),),
-        **kwargs):
+CPU = (mx.cpu(),)
+
+
+def fit(net, trainer, train_iter, test_iter, test, num_epochs=3, devices=CPU, **kwargs):
     return d2l.train_recsys_rating(net, train_iter, test_iter, gluon.loss.L2Loss(),
                                    trainer, num_epochs, devices and list(devices),
                                    d2l.evaluator, inter_mat=test, **kwargs)

@@ -225,7 +225,8 @@ def nbconvert_args(prefix=VENDOR, slides=True):
     args = []
     for cls, traits in nbconvert_config(prefix, slides).items():
         for trait, value in traits.items():
-            args.append(f'--{cls}.{trait}={json.dumps(value) if isinstance(value, list) else value}')
+            shown = json.dumps(value) if isinstance(value, list) else value
+            args.append(f'--{cls}.{trait}={shown}')
     return args
 
 

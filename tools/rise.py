@@ -82,12 +82,13 @@ class JupyterLab:
             try:
                 with direct.open(f'{self.url}/api/status?token={self.token}', timeout=2):
                     return self
-            except OSError:
+            except OSError as error:
                 if self._proc.poll() is not None or time.monotonic() > deadline:
                     self._log.seek(0)
                     log = self._log.read()[-3000:]
                     self.__exit__()
-                    raise RuntimeError(f'jupyter lab did not start on {self.url}:\n{log}')
+                    raise RuntimeError(
+                        f'jupyter lab did not start on {self.url}:\n{log}') from error
                 time.sleep(0.5)
 
     def __exit__(self, *exc):

@@ -22,7 +22,6 @@ if __package__ in (None, ''):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tools.assets import AssetsError, deploy_assets, nbconvert_config  # noqa: E402
 
-
 __all__ = ['SLIDE_TYPES', 'SLIDE_WIDTH', 'SLIDE_HEIGHT', 'SlidesError', 'build_slides',
            'slides_exporter', 'main']
 

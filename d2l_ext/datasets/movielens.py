@@ -22,7 +22,7 @@ import numpy as onp
 
 from ..errors import DataFormatError, DataNotFoundError, InvalidArgumentError
 from .ratings import COLUMNS, remap_ids
-from .registry import ML100K, ML10M, ML1M
+from .registry import ML1M, ML10M, ML100K
 from .store import find_dataset
 
 __all__ = ['read_table', 'read_split_ml100k', 'canonical_splits_ml100k', 'read_data_ml1m',

@@ -31,8 +31,13 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from ..errors import (DataChecksumError, DataFormatError, DataNotFoundError,
-                      InvalidArgumentError, UnsafeArchiveError)
+from ..errors import (
+    DataChecksumError,
+    DataFormatError,
+    DataNotFoundError,
+    InvalidArgumentError,
+    UnsafeArchiveError,
+)
 from .registry import DATA_HUB, ML100K, DatasetSpec
 
 __all__ = ['candidate_dirs', 'find_dataset', 'find_ml100k', 'download', 'extract_zip',
@@ -158,7 +163,8 @@ def _extracted(spec, archive, place):
 
 
 def find_ml100k(data_dir=None, download_missing=True):
-    """Return the folder that holds a verified extracted MovieLens-100K (see :func:`find_dataset`)."""
+    """Return the folder that holds a verified extracted MovieLens-100K (see
+    :func:`find_dataset`)."""
     return find_dataset(ML100K, data_dir, download_missing)
 
 

@@ -147,6 +147,7 @@ def interaction_corner_figure(corner, k=None):
 def _seed_curves(histories, column):
     """Stack equal-length runs' ``column`` into an array of shape ``(runs, epochs)``."""
     import numpy as onp
+
     from ..errors import InvalidArgumentError
     lengths = {len(h) for h in histories}
     if len(lengths) != 1:
@@ -189,6 +190,7 @@ def plot_seed_curves(runs, steps_per_epoch, title=None, column='val_rmse', run_l
     """
     import numpy as onp
     from matplotlib.figure import Figure
+
     from ..history import LABELS
     fig = Figure(figsize=(9, 4.6), layout='constrained')
     top, bottom = fig.subfigures(2, 1, height_ratios=(1, 1))
@@ -237,7 +239,7 @@ def plot_overfitting(history, title=None):
     The epoch marked is the one with the lowest validation RMSE (the first of equal ones,
     as :class:`d2l_ext.training.EarlyStopping` chooses), so the figure can also serve as
     a live figure (``d2l_ext.LiveFigure(title, draw=plot_overfitting)``) while
-    ``best_epoch`` is not yet set.
+    ``chosen_epoch`` is not yet set.
 
     Parameters
     ----------
@@ -250,6 +252,7 @@ def plot_overfitting(history, title=None):
     matplotlib.figure.Figure
     """
     from matplotlib.figure import Figure
+
     from ..plotting import COLORS
     fig = Figure(figsize=(6.5, 3.0), layout='constrained')
     ax = fig.subplots()
@@ -257,7 +260,7 @@ def plot_overfitting(history, title=None):
                           ('test_rmse', 'test')):
         ax.plot(history.epoch, getattr(history, column), color=COLORS[column], label=label)
     val = history.val_rmse
-    best = history.epoch[min(range(len(val)), key=val.__getitem__)]
+    best = history.best_epoch('val_rmse')
     at_best = history.at(best)
     ax.axvline(best, color='grey', ls=':')
     ax.plot(best, at_best['val_rmse'], '*', color='tab:red', ms=12,
@@ -281,7 +284,7 @@ def plot_sweep(histories, title, column='val_rmse'):
     Parameters
     ----------
     histories : dict of str to History
-        Label -> history with ``val_rmse`` and ``test_rmse`` and a ``best_epoch`` (the
+        Label -> history with ``val_rmse`` and ``test_rmse`` and a ``chosen_epoch`` (the
         lowest ``column`` is used when there is none).
     title : str
     column : str, default 'val_rmse'
@@ -291,6 +294,7 @@ def plot_sweep(histories, title, column='val_rmse'):
     matplotlib.figure.Figure
     """
     from matplotlib.figure import Figure
+
     from ..history import LABELS
     fig = Figure(figsize=(10, 3.6), layout='constrained')
     ax, ax_table = fig.subplots(1, 2, width_ratios=(1.5, 1))
@@ -298,8 +302,7 @@ def plot_sweep(histories, title, column='val_rmse'):
     rows, colors, lows = [], [], []
     for k, (label, history) in enumerate(histories.items()):
         values = getattr(history, column)
-        best = history.best_epoch or history.epoch[min(range(len(values)),
-                                                       key=values.__getitem__)]
+        best = history.chosen_epoch or history.best_epoch(column)
         color, at_best = f'C{k}', history.at(best)
         ax.plot(history.epoch, values, color=color, lw=max(3.2 - 0.8 * k, 1.0),
                 ls=styles[k % len(styles)], marker=markers[k % len(markers)], ms=4,
@@ -347,9 +350,8 @@ def _figure(width, height, ncols=1, **kwargs):
 
 def _best(history):
     """(epoch, validation RMSE) chosen on validation data (the lowest, without selection)."""
-    values = history.val_rmse
-    epoch = history.best_epoch or history.epoch[min(range(len(values)), key=values.__getitem__)]
-    return epoch, values[history.epoch.index(epoch)]
+    epoch = history.chosen_epoch or history.best_epoch('val_rmse')
+    return epoch, history.at(epoch)['val_rmse']
 
 
 def plot_validation_curves(histories, title, *, ax=None, styles=None, ymax=None):

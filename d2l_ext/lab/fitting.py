@@ -50,7 +50,7 @@ class FitResult:
     ----------
     history : History
         Per epoch: ``train_loss``, ``train_rmse``, ``val_rmse`` and ``test_rmse`` (for
-        the matrices given), ``seconds``; ``history.best_epoch`` is the epoch chosen on
+        the matrices given), ``seconds``; ``history.chosen_epoch`` is the epoch chosen on
         ``select_on``.
     net : mxnet.gluon.Block
         The trained network; with ``restore_best=True``, the parameters of the best epoch.
@@ -62,7 +62,7 @@ class FitResult:
     @property
     def best_epoch(self):
         """Epoch with the lowest ``<select_on>_rmse``, or None without ``select_on``."""
-        return self.history.best_epoch
+        return self.history.chosen_epoch
 
     def best(self, column):
         """Value of ``column`` at the best epoch (the last epoch without selection)."""

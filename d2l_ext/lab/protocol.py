@@ -39,8 +39,8 @@ from scipy import stats
 
 from ..data import interaction_matrix, split_data_ml100k
 from ..errors import EmptyDataError, InvalidArgumentError
-from ..history import History
 from ..evaluation import masked_rmse
+from ..history import History
 from .baselines import fit_bias, fit_mf, global_mean
 from .fitting import fit_autorec
 from .sparse import storage_matrix
@@ -383,7 +383,8 @@ def run_protocol(splits, num_users, num_items, variant='item', *, wd_grid=(1e-5,
                                 progress=progress, label=f'{name} wd={best_wd:g}', **hyper)
         result.split = name
         results.append(result)
-    return ProtocolResult(runs=_runs_frame(results), histories={r.split: r.history for r in results},
+    return ProtocolResult(runs=_runs_frame(results),
+                          histories={r.split: r.history for r in results},
                           grid=grid, wd=best_wd, grid_seconds=grid_seconds)
 
 
@@ -460,10 +461,12 @@ def evaluate_baseline_split(train_data, test_data, num_users, num_items, method,
             test_rmse = final.history.test_rmse[-1]
     else:
         if method == 'mean':
-            predict = lambda train: onp.full(train.shape, global_mean(train), onp.float32)
+            def predict(train):
+                return onp.full(train.shape, global_mean(train), onp.float32)
             wd = float('nan')
         else:
-            predict = lambda train: fit_bias(train, reg_item, reg_user).predict()
+            def predict(train):
+                return fit_bias(train, reg_item, reg_user).predict()
             params, wd = {'reg_item': reg_item, 'reg_user': reg_user}, float('nan')
 
         def score(train, held_out):

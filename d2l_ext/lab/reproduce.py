@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..data import read_data_ml100k
-from ..datasets.movielens import canonical_splits_ml100k, read_data_ml10m, read_data_ml1m
+from ..datasets.movielens import canonical_splits_ml100k, read_data_ml1m, read_data_ml10m
 from ..history import History
 from ..plotting import plot_runs
 from .protocol import BASELINES, PUBLISHED, holdout_splits, run_baseline_protocol, run_protocol
@@ -217,7 +217,7 @@ def read_histories(folder, stem):
     Returns
     -------
     dict of str to History
-        Split name -> history (through :meth:`History.from_frame`), with ``best_epoch``
+        Split name -> history (through :meth:`History.from_frame`), with ``chosen_epoch``
         set from ``<stem>.runs.csv``; in the order of the runs file.
     """
     folder = Path(folder)
@@ -226,7 +226,7 @@ def read_histories(folder, stem):
     histories = {}
     for split, best in zip(runs.split, runs.best_epoch):
         history = History.from_frame(frame.xs(split, level='split'))
-        history.best_epoch = int(best)
+        history.chosen_epoch = int(best)
         histories[split] = history
     return histories
 

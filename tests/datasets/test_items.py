@@ -5,8 +5,7 @@ from pathlib import Path
 import pytest
 
 from d2l_ext import DataChecksumError, DataFormatError, DataNotFoundError
-from d2l_ext.datasets.items import (ITEM_FILES_SHA256, parse_items, read_genres,
-                                    read_items_ml100k)
+from d2l_ext.datasets.items import ITEM_FILES_SHA256, parse_items, read_genres, read_items_ml100k
 
 GENRES = ['unknown', 'Action', 'Comedy']
 REAL = Path(os.environ.get('D2L_DATA_DIR', '../shared/data')) / 'ml-100k'

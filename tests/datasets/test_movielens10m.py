@@ -8,7 +8,7 @@ import pytest
 import d2l_ext.datasets.store as store
 from d2l_ext import DataFormatError
 from d2l_ext.datasets.movielens import parse_ratings_dat, read_data_ml10m
-from d2l_ext.datasets.registry import DATASETS, ML10M, ML1M, get_spec
+from d2l_ext.datasets.registry import DATASETS, ML1M, ML10M, get_spec
 from d2l_ext.lab.sparse import sparse_interaction_matrix
 
 

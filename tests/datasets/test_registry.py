@@ -3,7 +3,7 @@ import pytest
 
 import d2l_ext as d2l
 from d2l_ext.datasets import movielens
-from d2l_ext.datasets.registry import DATASETS, ML10M, ML100K, ML1M, get_spec
+from d2l_ext.datasets.registry import DATASETS, ML1M, ML10M, ML100K, get_spec
 
 
 def test_one_table_names_every_data_set_with_its_layout():

@@ -3,10 +3,9 @@ import numpy as onp
 import pytest
 from mxnet import np, npx
 
-from d2l_ext.lab.baselines import MF, fit_bias, fit_mf, global_mean, mf_reconstruction
-from d2l_ext.errors import (EmptyDataError, InvalidArgumentError,
-                             ShapeMismatchError)
+from d2l_ext.errors import EmptyDataError, InvalidArgumentError, ShapeMismatchError
 from d2l_ext.evaluation import masked_rmse as rmse_of
+from d2l_ext.lab.baselines import MF, fit_bias, fit_mf, global_mean, mf_reconstruction
 
 npx.set_np()
 

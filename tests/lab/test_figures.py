@@ -86,7 +86,7 @@ def test_interaction_corner_figure_refuses_a_vector():
 
 def _history(val, shift=0.0, best_epoch=None):
     """A history whose validation curve is ``val`` (test = val + 0.01 + shift)."""
-    h = History(best_epoch=best_epoch)
+    h = History(chosen_epoch=best_epoch)
     for epoch, v in enumerate(val, start=1):
         h.append(epoch, train_loss=1.0 / epoch, train_rmse=1.0 - 0.004 * epoch,
                  val_rmse=v + shift, test_rmse=v + shift + 0.01, seconds=0.1)
@@ -170,7 +170,7 @@ def curve(values, test_offset=0.01, best_epoch=None):
     epochs = list(range(1, len(values) + 1))
     return History(epoch=epochs, train_loss=[1.0] * len(values), val_rmse=list(values),
                    test_rmse=[v + test_offset for v in values], seconds=[0.1] * len(values),
-                   best_epoch=best_epoch)
+                   chosen_epoch=best_epoch)
 
 
 def test_plot_baselines_bars_readable_and_lines_drawn():

@@ -8,10 +8,9 @@ import pytest
 from scipy import stats
 
 from d2l_ext import DataNotFoundError
-from d2l_ext.lab.protocol import (evaluate_split, holdout_splits, mean_ci, paper_lambda,
-                              run_protocol)
 from d2l_ext.datasets.movielens import canonical_splits_ml100k, read_split_ml100k
 from d2l_ext.datasets.registry import ML100K
+from d2l_ext.lab.protocol import evaluate_split, holdout_splits, mean_ci, paper_lambda, run_protocol
 
 SPLITS_ML100K = ML100K.folds
 
@@ -154,8 +153,12 @@ def test_split_names_and_missing_files(tmp_path, real_data_dir):
 from d2l_ext import InvalidArgumentError, masked_rmse  # noqa: E402
 from d2l_ext.data import interaction_matrix  # noqa: E402
 from d2l_ext.lab.baselines import fit_bias, global_mean  # noqa: E402
-from d2l_ext.lab.protocol import (POST, evaluate_baseline_split,  # noqa: E402
-                                  run_baseline_protocol, validation_split)
+from d2l_ext.lab.protocol import (  # noqa: E402
+    POST,
+    evaluate_baseline_split,
+    run_baseline_protocol,
+    validation_split,
+)
 
 MF_FAST = dict(num_factors=4, batch_size=64, lr=0.02)
 
@@ -222,7 +225,7 @@ def test_mf_protocol_chooses_wd_then_epochs_per_split_and_refits():
     assert set(result.runs.wd) == {result.wd} and set(result.histories) == {'seed=0', 'seed=1'}
     for split, history in result.histories.items():
         best = int(result.runs.set_index('split').best_epoch[split])
-        assert history.best_epoch == best and len(history) <= best + 3
+        assert history.chosen_epoch == best and len(history) <= best + 3
     refits = sum(1 for has_val, epoch in seen if not has_val and epoch == 1)
     assert refits == 3  # one per wd tried on the first split, one for the second split
     assert result.summary()['chosen'] == f'wd={result.wd:g}'

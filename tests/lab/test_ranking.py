@@ -5,8 +5,14 @@ import numpy as onp
 import pytest
 
 from d2l_ext import InvalidArgumentError, ShapeMismatchError
-from d2l_ext.lab.ranking import (ndcg_at_k, popularity_scores, ranking_metrics,
-                                 ranking_table, recall_at_k, top_k)
+from d2l_ext.lab.ranking import (
+    ndcg_at_k,
+    popularity_scores,
+    ranking_metrics,
+    ranking_table,
+    recall_at_k,
+    top_k,
+)
 
 # 5 items (rows) x 3 users (columns), 0 = unobserved.
 TRAIN = onp.array([[5, 0, 0],

@@ -7,8 +7,16 @@ from mxnet import npx
 
 import d2l_ext as d2l
 from d2l_ext import InvalidArgumentError, ShapeMismatchError
-from d2l_ext.lab.recommend import (match_title, overlap, rating_form, rating_vector,
-                                   recommend, recommend_for_ratings, title_key, top_rated)
+from d2l_ext.lab.recommend import (
+    match_title,
+    overlap,
+    rating_form,
+    rating_vector,
+    recommend,
+    recommend_for_ratings,
+    title_key,
+    top_rated,
+)
 
 npx.set_np()
 ITEMS = pd.DataFrame({

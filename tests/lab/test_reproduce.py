@@ -115,6 +115,6 @@ def test_read_histories_round_trips_what_the_runner_wrote(tmp_path, offline):
     assert list(histories) == list(runs.split) == ['seed=0', 'seed=1']
     for split, best in zip(runs.split, runs.best_epoch):
         history = histories[split]
-        assert history.best_epoch == best and history.epoch == list(range(1, len(history) + 1))
+        assert history.chosen_epoch == best and history.epoch == list(range(1, len(history) + 1))
         assert history.best('val_rmse') == pytest.approx(
             runs.set_index('split').val_rmse[split])

@@ -1,4 +1,5 @@
-"""Offline assets: npm pins read from environment.yml, tarballs verified, pages pointed at copies."""
+"""Offline assets: npm pins read from environment.yml, tarballs verified, pages pointed at
+copies."""
 import pytest
 
 from tools import assets

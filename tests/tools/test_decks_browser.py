@@ -15,7 +15,14 @@ import nbformat
 import pytest
 
 from tools.browser import Browser, is_local_url
-from tools.decks import MATH_DONE, MATH_SELECTOR, READY, check_notebooks, format_report, inspect_deck
+from tools.decks import (
+    MATH_DONE,
+    MATH_SELECTOR,
+    READY,
+    check_notebooks,
+    format_report,
+    inspect_deck,
+)
 from tools.run_notebook import export_html
 from tools.slides import build_slides
 

@@ -5,8 +5,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tools.student import (PROMPT, PROMPT_TAG, main, student_version,
-                           write_student_versions)
+from tools.student import PROMPT, PROMPT_TAG, main, student_version, write_student_versions
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / 'notebooks').glob('*.ipynb'))
