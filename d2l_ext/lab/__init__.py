@@ -9,6 +9,9 @@
 - :mod:`.baselines`: global mean, user/item biases, d2l's matrix factorisation;
 - :mod:`.protocol`: the AutoRec paper's evaluation protocol;
 - :mod:`.stats`: summaries of a ratings table (sparsity, long tail);
+- :mod:`.ranking`: Recall@K and NDCG@K on held-out ratings, the popularity model;
+- :mod:`.recommend`: top-K lists with titles, rate-it-yourself with U-AutoRec;
+- :mod:`.diagram`: a drawing of AutoRec and its mask;
 - :mod:`.reproduce`: the protocol from a terminal, ``python -m d2l_ext.lab.reproduce``.
 
 Each module is imported on its own (``from d2l_ext.lab.fitting import fit_autorec``);

@@ -29,7 +29,7 @@ def autorec_diagram(ratings=(5, 0, 3, 0, 0, 4, 0), num_hidden=3, ax=None):
     num_hidden : int, default 3
         Bottleneck width :math:`k` (500 in the chapter; a few here, for reading).
     ax : matplotlib.axes.Axes, optional
-        Where to draw; a new 9 x 4.8 inch figure by default.
+        Where to draw; a new 10 x 5 inch figure by default.
 
     Returns
     -------
@@ -38,10 +38,10 @@ def autorec_diagram(ratings=(5, 0, 3, 0, 0, 4, 0), num_hidden=3, ax=None):
         the ``num_hidden`` hidden units, the ``len(ratings)`` outputs, and one cross per
         masked (unobserved) output.
     """
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
     ratings = onp.asarray(ratings)
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(10, 5))
+    if ax is None:  # a Figure, not pyplot: nothing is displayed twice or left open
+        ax = Figure(figsize=(10, 5), layout='constrained').subplots()
     fig = ax.figure
     x_in, x_hid, x_out = 0.1, 0.42, 0.74
     y_in, y_hid = _spread(len(ratings), 0.86, 0.14), _spread(num_hidden, 0.66, 0.34)

@@ -6,6 +6,7 @@ matrices in the item-based layout ``(num_items, num_users)``, 0 = unobserved.
 
 - :func:`top_rated`: a user's highest training ratings, with titles;
 - :func:`recommend`: a model's top-K unseen titles for a user, with their scores;
+- :func:`popular`: the most-rated titles the user has not rated (the popularity top-K);
 - :func:`overlap`: the titles two lists share;
 - :func:`match_title`, :func:`rating_vector`, :func:`recommend_for_ratings`: rate a few
   movies yourself (``{'Star Wars': 5, 'Godfather': 4}``) and get a top-K from user-based
@@ -19,10 +20,10 @@ import unicodedata
 import numpy as onp
 
 from ..errors import InvalidArgumentError, ShapeMismatchError
-from .ranking import top_k
+from .ranking import popularity_scores, top_k
 
-__all__ = ['top_rated', 'recommend', 'overlap', 'title_key', 'match_title', 'rating_vector',
-           'recommend_for_ratings', 'rating_form']
+__all__ = ['top_rated', 'recommend', 'popular', 'overlap', 'title_key', 'match_title',
+           'rating_vector', 'recommend_for_ratings', 'rating_form']
 
 #: Articles MovieLens moves to the end of a title ("Godfather, The (1972)").
 ARTICLES = ('the', 'a', 'an', 'il', 'la', 'le', 'les', "l'", 'das', 'der', 'die', 'el')
@@ -46,7 +47,7 @@ def top_rated(train, user, items, n=10):
     pandas.DataFrame
         Columns ``title``, ``genres``, ``rating``; at most ``n`` rows.
     """
-    column = onp.asarray(train)[:, user]
+    column = onp.asarray(train)[:, _check_user(user, train)]
     rated = onp.flatnonzero(column)
     rated = rated[onp.argsort(-column[rated], kind='stable')][:n]
     frame = items.iloc[rated][['title', 'genres']].reset_index(drop=True)
@@ -75,12 +76,42 @@ def recommend(scores, train, user, items, k=10, score_name='predicted'):
         Columns ``title``, ``genres`` and ``score_name``, best first, index ``1..k``.
     """
     scores = onp.asarray(scores)
+    _check_user(user, train)
     ranked = top_k(scores[:, user:user + 1], onp.asarray(train)[:, user:user + 1], k)[0]
     ranked = ranked[ranked >= 0]
     frame = items.iloc[ranked][['title', 'genres']].reset_index(drop=True)
     frame[score_name] = scores[ranked, user]
     frame.index = onp.arange(1, len(frame) + 1)
     return frame
+
+
+def popular(train, user, items, k=10):
+    """The popularity top-``k`` for one user: the most-rated movies they have not rated.
+
+    Parameters
+    ----------
+    train : numpy.ndarray of shape (num_items, num_users)
+    user : int
+        0-based user index.
+    items : pandas.DataFrame
+    k : int, default 10
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``title``, ``genres``, ``ratings`` (number of training ratings, int).
+    """
+    frame = recommend(popularity_scores(train), train, user, items, k, score_name='ratings')
+    return frame.astype({'ratings': int})
+
+
+def _check_user(user, train):
+    num_users = onp.shape(train)[1]
+    if isinstance(user, bool) or not isinstance(user, (int, onp.integer)) \
+            or not 0 <= user < num_users:
+        raise InvalidArgumentError(f'user must be a 0-based column index from 0 to '
+                                   f'{num_users - 1} (user id - 1); found {user!r}.')
+    return int(user)
 
 
 def overlap(first, second):

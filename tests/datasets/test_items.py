@@ -1,14 +1,10 @@
 """The u.item reader: synthetic files in u.item's exact layout, and the real file."""
-import os
-from pathlib import Path
-
 import pytest
 
 from d2l_ext import DataChecksumError, DataFormatError, DataNotFoundError
 from d2l_ext.datasets.items import ITEM_FILES_SHA256, parse_items, read_genres, read_items_ml100k
 
 GENRES = ['unknown', 'Action', 'Comedy']
-REAL = Path(os.environ.get('D2L_DATA_DIR', '../shared/data')) / 'ml-100k'
 
 
 def write(folder, lines, genres=GENRES, encoding='latin-1'):
@@ -71,38 +67,37 @@ def test_missing_empty_and_bad_genre_files(tmp_path):
         read_genres(genre_path)
 
 
-def real_folder(tmp_path, item_bytes):
-    """A folder with the real u.data (a link, not a copy) and the given u.item bytes."""
+def real_folder(tmp_path, real, item_bytes):
+    """A folder with the real u.data and u.genre (links, not copies) and the given u.item
+    bytes."""
     folder = tmp_path / 'ml-100k'
     folder.mkdir()
-    (folder / 'u.data').symlink_to(REAL / 'u.data')
-    (folder / 'u.genre').symlink_to(REAL / 'u.genre')
+    (folder / 'u.data').symlink_to(real / 'u.data')
+    (folder / 'u.genre').symlink_to(real / 'u.genre')
     if item_bytes is not None:
         (folder / 'u.item').write_bytes(item_bytes)
     return tmp_path
 
 
-needs_real = pytest.mark.skipif(not (REAL / 'u.item').is_file(),
-                                reason='the real MovieLens-100K is not available')
+@pytest.fixture
+def real(real_data_dir):
+    return real_data_dir / 'ml-100k'
 
 
-@needs_real
-def test_a_damaged_or_re_encoded_u_item_fails_its_checksum(tmp_path, offline):
-    utf8 = (REAL / 'u.item').read_bytes().decode('latin-1').encode('utf-8')
+def test_a_damaged_or_re_encoded_u_item_fails_its_checksum(real, tmp_path, offline):
+    utf8 = (real / 'u.item').read_bytes().decode('latin-1').encode('utf-8')
     with pytest.raises(DataChecksumError, match='u.item: SHA256 checksum mismatch') as error:
-        read_items_ml100k(real_folder(tmp_path, utf8))
+        read_items_ml100k(real_folder(tmp_path, real, utf8))
     assert ITEM_FILES_SHA256['u.item'] in str(error.value) and 'Latin-1' in str(error.value)
 
 
-@needs_real
-def test_a_missing_u_item_is_named(tmp_path, offline):
+def test_a_missing_u_item_is_named(real, tmp_path, offline):
     with pytest.raises(DataNotFoundError, match='u.item is missing'):
-        read_items_ml100k(real_folder(tmp_path, None))
+        read_items_ml100k(real_folder(tmp_path, real, None))
 
 
-@needs_real
-def test_the_real_file():
-    items = read_items_ml100k(REAL.parent)
+def test_the_real_file(real):
+    items = read_items_ml100k(real.parent)
     assert items.shape == (1682, 5 + 19)
     assert list(items.columns[5:8]) == ['unknown', 'Action', 'Adventure']
     assert items.title[0] == 'Toy Story (1995)'

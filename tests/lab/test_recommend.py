@@ -10,6 +10,7 @@ from d2l_ext import InvalidArgumentError, ShapeMismatchError
 from d2l_ext.lab.recommend import (
     match_title,
     overlap,
+    popular,
     rating_form,
     rating_vector,
     recommend,
@@ -80,6 +81,17 @@ def test_top_rated_and_recommend_skip_seen_items():
     assert list(top.title) == [ITEMS.title[7], ITEMS.title[6], ITEMS.title[5]]
     onp.testing.assert_array_equal(top.predicted, [14, 12, 10])
     assert overlap(top, ['Sabrina (1995)', 'Star Wars (1977)']) == ['Sabrina (1995)']
+    for bad in (2, -1, 1.0):
+        with pytest.raises(InvalidArgumentError, match='from 0 to 1'):
+            recommend(scores, TRAIN, bad, ITEMS)
+
+
+def test_popular_lists_the_most_rated_unseen_movies():
+    train = onp.zeros((8, 4), dtype='float32')
+    train[[0, 0, 0, 2, 2, 5], [0, 1, 2, 1, 2, 3]] = 4  # item 0: 3 ratings, 2: 2, 5: 1
+    top = popular(train, 0, ITEMS, k=3)
+    assert list(top.title) == [ITEMS.title[2], ITEMS.title[5], ITEMS.title[1]]
+    assert list(top.ratings) == [2, 1, 0] and top.ratings.dtype.kind == 'i'
 
 
 def u_autorec():
