@@ -1,8 +1,8 @@
 """Open slide decks in headless Chromium and check them: slides, math, network, overflow.
 
 For every notebook, the deck is built offline (``tools/slides.py``) and opened from disk in
-Debian's Chromium (``tools/browser.py``; install with ``apt-get install chromium
-chromium-driver``). For each deck it records
+Debian's Chromium (``tools/browser.py``; install with ``apt-get install
+chromium``). For each deck it records
 
 * the number of slides (``Reveal.getTotalSlides()``) and, for every slide, its content height
   (the slide ``<section>``'s ``scrollHeight``, with all fragments shown, as reveal.js measures
@@ -14,11 +14,11 @@ chromium-driver``). For each deck it records
 
 Check notebooks (from any worktree; paths may be absolute)::
 
-    cd /work/wt-decks && /work/main/.venv/bin/python tools/decks.py check \\
+    cd /work/wt-decks && /work/main/.venv/bin/python -m tools.decks check \\
         /work/wt-nb-a/notebooks/04-item-vs-user.ipynb
-    python tools/decks.py check                      # every notebooks/*.ipynb of this repo
-    python tools/decks.py check NB.ipynb --screenshots /tmp/shots          # flagged slides
-    python tools/decks.py check NB.ipynb --screenshots /tmp/shots --all    # every slide
+    python -m tools.decks check                      # every notebooks/*.ipynb of this repo
+    python -m tools.decks check NB.ipynb --screenshots /tmp/shots          # flagged slides
+    python -m tools.decks check NB.ipynb --screenshots /tmp/shots --all    # every slide
 
 It prints one line per deck and a table of the overflowing slides (deck, slide number as
 shown in the deck's URL ``#/h/v``, its title, content height and excess in px), and exits
@@ -31,10 +31,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-if __package__ in (None, ''):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tools.browser import Browser, BrowserError  # noqa: E402
-from tools.slides import SLIDE_HEIGHT, SLIDE_WIDTH, SlidesError, build_slides  # noqa: E402
+from tools.browser import Browser, BrowserError
+from tools.slides import SLIDE_HEIGHT, SLIDE_WIDTH, SlidesError, build_slides
 
 __all__ = ['SlideInfo', 'DeckReport', 'inspect_deck', 'check_notebooks', 'format_report',
            'main']
@@ -223,8 +221,8 @@ def format_report(reports):
 
 
 def main(argv=None):
-    """Command line: ``python tools/decks.py check [NOTEBOOK ...] [options]``."""
-    parser = argparse.ArgumentParser(prog='python tools/decks.py', description=__doc__
+    """Command line: ``python -m tools.decks check [NOTEBOOK ...] [options]``."""
+    parser = argparse.ArgumentParser(prog='python -m tools.decks', description=__doc__
                                      .splitlines()[0])
     sub = parser.add_subparsers(dest='command', required=True)
     check = sub.add_parser('check', help='build decks and check them in headless Chromium')

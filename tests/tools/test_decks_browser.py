@@ -4,7 +4,7 @@ Nothing may load from outside the machine: the browser refuses such requests and
 assert that none was even attempted. Each deck shows its slides, can be navigated, renders
 its math with MathJax, and no slide's content is taller or wider than the 1280x720 slide.
 
-These tests need ``/usr/bin/chromium`` (``apt-get install chromium chromium-driver``;
+These tests need ``/usr/bin/chromium`` (``apt-get install chromium``;
 ``.ci/run`` installs it). Without it they fail with that instruction; they never skip.
 """
 import json
