@@ -5,6 +5,7 @@ import stat
 import sys
 
 from tests.test_environment import tasks
+from tools import launcher
 
 
 def stub_conda(tmp_path):
@@ -52,6 +53,6 @@ def test_venv_branch_is_skipped_when_the_stamp_matches(tmp_path, monkeypatch):
     (venv / 'bin').mkdir(parents=True)
     (venv / 'bin' / 'python').write_text('')
     (venv / '.environment.sha256').write_text('digest')
-    monkeypatch.setattr(tasks, 'VENV', venv)
+    monkeypatch.setattr(launcher, 'VENV', venv)
     monkeypatch.setattr(tasks, 'run', lambda *a, **k: (_ for _ in ()).throw(AssertionError(a)))
     assert tasks.venv_python(tasks.read_env_file(), 'digest') == venv / 'bin' / 'python'

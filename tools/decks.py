@@ -4,7 +4,7 @@ Before building, every cell of every notebook (source and text outputs) is searc
 control characters: a ``"\\boldsymbol"`` typed into a Python string becomes a backspace byte
 and ``oldsymbol``, which MathJax renders without an error. Then the deck is built offline
 (``tools/slides.py``) and opened from disk in Debian's Chromium (``tools/browser.py``;
-install with ``apt-get install chromium chromium-driver``). For each deck it records
+install with ``apt-get install chromium``). For each deck it records
 
 * the number of slides (``Reveal.getTotalSlides()``) and, for every slide, its content size
   (with all fragments shown) against the slide's 1280x720: content taller or wider than the
@@ -21,11 +21,11 @@ install with ``apt-get install chromium chromium-driver``). For each deck it rec
 
 Check notebooks (from any worktree; paths may be absolute)::
 
-    cd /work/wt-decks && /work/main/.venv/bin/python tools/decks.py check \\
+    cd /work/wt-decks && /work/main/.venv/bin/python -m tools.decks check \\
         /work/wt-nb-a/notebooks/04-item-vs-user.ipynb
-    python tools/decks.py check                      # every notebooks/*.ipynb of this repo
-    python tools/decks.py check NB.ipynb --screenshots /tmp/shots          # flagged slides
-    python tools/decks.py check NB.ipynb --screenshots /tmp/shots --all    # every slide
+    python -m tools.decks check                      # every notebooks/*.ipynb of this repo
+    python -m tools.decks check NB.ipynb --screenshots /tmp/shots          # flagged slides
+    python -m tools.decks check NB.ipynb --screenshots /tmp/shots --all    # every slide
 
 It prints one line per deck, the control characters and raw TeX it found, and a table of
 the overflowing slides (deck, slide number, position ``#/h/v`` as in the deck's URL, its
@@ -42,10 +42,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-if __package__ in (None, ''):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tools.browser import Browser, BrowserError  # noqa: E402
-from tools.slides import (  # noqa: E402
+from tools.browser import Browser, BrowserError
+from tools.slides import (
     DEFAULT_NOTEBOOKS,
     SLIDE_HEIGHT,
     SLIDE_WIDTH,
@@ -415,8 +413,8 @@ def format_report(reports):
 
 
 def main(argv=None):
-    """Command line: ``python tools/decks.py check [NOTEBOOK ...] [options]``."""
-    parser = argparse.ArgumentParser(prog='python tools/decks.py', description=__doc__
+    """Command line: ``python -m tools.decks check [NOTEBOOK ...] [options]``."""
+    parser = argparse.ArgumentParser(prog='python -m tools.decks', description=__doc__
                                      .splitlines()[0])
     sub = parser.add_subparsers(dest='command', required=True)
     check = sub.add_parser('check', help='build decks and check them in headless Chromium')

@@ -2,9 +2,11 @@
 
 Nothing may load from outside the machine: the browser refuses such requests and the tests
 assert that none was even attempted. Each deck shows its slides, can be navigated, renders
-its math with MathJax, and no slide's content is taller or wider than the 1280x720 slide.
+its math with MathJax and shows no raw TeX, no notebook holds a control character, and no
+slide's content is taller or wider than the 1280x720 slide or cut off by a box that clips.
+Planted notebooks, built in code, prove that each of these checks fails when it should.
 
-These tests need ``/usr/bin/chromium`` (``apt-get install chromium chromium-driver``;
+These tests need ``/usr/bin/chromium`` (``apt-get install chromium``;
 ``.ci/run`` installs it). Without it they fail with that instruction; they never skip.
 """
 import json
@@ -77,9 +79,12 @@ def test_deck_shows_its_slides_offline_with_math(notebook, reports):
                    if c['cell_type'] == 'markdown')
     if has_math:
         assert report.math_elements > 0, f'{notebook.name}: math was not rendered by MathJax'
-    unrendered = [(s.number, s.title) for s in report.slides if s.rendered_math < s.formulas]
+    unrendered = [(s.number, s.title, text) for s, text in report.raw_tex]
     assert not unrendered, f'{notebook.name}: slides showing raw TeX: {unrendered}'
     assert report.math_errors == 0
+    assert not report.control_characters, (
+        f'{notebook.name}: control characters: '
+        + '; '.join(str(c) for c in report.control_characters))
 
 
 @pytest.mark.parametrize('notebook', NOTEBOOKS, ids=lambda p: p.stem)
