@@ -14,7 +14,7 @@ from d2l_ext.lab.protocol import evaluate_split, holdout_splits, mean_ci, paper_
 
 SPLITS_ML100K = ML100K.folds
 
-FAST = dict(num_hiddens=16, batch_size=16, lr=0.02)
+FAST = dict(num_hidden=16, batch_size=16, lr=0.02)
 
 
 def synthetic_ratings(num_users=60, num_items=40, density=0.4, seed=0):

@@ -88,7 +88,7 @@ def test_one_batch_has_the_same_loss_and_gradients_from_either_storage():
 @pytest.mark.parametrize('variant', ['item', 'user'])
 def test_fit_autorec_same_losses_rmses_and_parameters_on_either_path(variant):
     dense, csr = _split(variant)
-    kw = dict(num_hiddens=16, lr=0.01, num_epochs=4, batch_size=16, seed=0, progress=None,
+    kw = dict(num_hidden=16, lr=0.01, num_epochs=4, batch_size=16, seed=0, progress=None,
               clip=(1, 5), default_rating=3, select_on='val', restore_best=True)
     a = fit_autorec(dense[0], {'val': dense[1], 'test': dense[2]}, storage='dense', **kw)
     b = fit_autorec(csr[0], {'val': csr[1], 'test': csr[2]}, storage='sparse', **kw)
@@ -103,7 +103,7 @@ def test_fit_autorec_same_losses_rmses_and_parameters_on_either_path(variant):
 
 def test_fit_autorec_accepts_csr_on_the_dense_path_and_arrays_on_the_sparse_path():
     dense, csr = _split()
-    kw = dict(num_hiddens=8, num_epochs=2, batch_size=32, seed=0, progress=None)
+    kw = dict(num_hidden=8, num_epochs=2, batch_size=32, seed=0, progress=None)
     a = fit_autorec(csr[0], {'test': csr[2]}, **kw)             # auto: small, so dense
     b = fit_autorec(dense[0], {'test': dense[2]}, storage='sparse', **kw)
     onp.testing.assert_allclose(a.history.test_rmse, b.history.test_rmse, rtol=1e-5)
@@ -138,7 +138,7 @@ def test_observed_predictions_skips_batches_without_entries():
 def test_sparse_path_gives_the_dense_rmse_on_ml100k(real_data_dir):
     data, nu, ni = d2l.read_data_ml100k(real_data_dir)
     train, test = d2l.split_data_ml100k(data, nu, ni, seed=0)
-    kw = dict(num_hiddens=100, num_epochs=3, seed=0, progress=None, clip=(1, 5),
+    kw = dict(num_hidden=100, num_epochs=3, seed=0, progress=None, clip=(1, 5),
               default_rating=3)
     dense = fit_autorec(interaction_matrix(train, nu, ni),
                         {'test': interaction_matrix(test, nu, ni)}, storage='dense', **kw)
