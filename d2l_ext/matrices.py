@@ -11,13 +11,18 @@ import numpy as onp
 
 from .errors import DataFormatError, InvalidArgumentError
 
-__all__ = ['STORAGES', 'DENSE_LIMIT_BYTES', 'choose_storage', 'is_sparse', 'as_csr',
-           'check_ids', 'check_ratings']
+__all__ = ['STORAGES', 'DENSE_LIMIT_BYTES', 'dense_bytes', 'choose_storage', 'is_sparse',
+           'as_csr', 'check_ids', 'check_ratings']
 
 #: The accepted values of ``storage``.
 STORAGES = ('auto', 'dense', 'sparse')
 #: ``storage='auto'`` stores a matrix sparse when one dense float32 copy would take more.
 DENSE_LIMIT_BYTES = 1 << 30
+
+
+def dense_bytes(rows, cols, itemsize=4):
+    """Bytes of one dense ``(rows, cols)`` matrix (float32 by default)."""
+    return int(rows) * int(cols) * int(itemsize)
 
 
 def choose_storage(shape, storage='auto', limit=DENSE_LIMIT_BYTES):
@@ -34,7 +39,7 @@ def choose_storage(shape, storage='auto', limit=DENSE_LIMIT_BYTES):
                                    f"Use 'dense', 'sparse' or 'auto'.")
     if storage != 'auto':
         return storage
-    return 'sparse' if 4 * int(shape[0]) * int(shape[1]) > limit else 'dense'
+    return 'sparse' if dense_bytes(*shape) > limit else 'dense'
 
 
 def is_sparse(matrix):

@@ -27,18 +27,7 @@ from ..errors import EmptyDataError, InvalidArgumentError, ShapeMismatchError
 from ..history import History
 from ..matrices import as_csr, is_sparse
 from ..training import step_batch
-from .fitter import (
-    FitConfig,
-    FitResult,
-    Fitter,
-    RowPredictor,
-    scorer,
-    seed_first,
-    setup,
-    shuffled_epochs,
-    split_options,
-    train_epochs,
-)
+from . import fitter as api
 
 __all__ = ['global_mean', 'BiasBaseline', 'fit_bias', 'MF', 'mf_reconstruction', 'fit_mf',
            'MeanFitter', 'BiasFitter', 'MFFitter']
@@ -141,16 +130,16 @@ def fit_bias(train, reg_item=10.0, reg_user=10.0, num_iters=10):
     return BiasBaseline(float(mu), b_item, b_user)
 
 
-class _ClosedForm(Fitter):
+class _ClosedForm(api.Fitter):
     """A fitter without epochs: fit once, score once; an empty history."""
 
     has_epochs = False
 
     def _fit(self, train, evals, config, evaluation):
         model, predict_rows = self._model(train)
-        predict = RowPredictor(train.shape, predict_rows)
-        scores = scorer(predict, train, evals, evaluation)()
-        return FitResult(History(), model, None, scores, predict)
+        predict = api.RowPredictor(train.shape, predict_rows)
+        scores = api.scorer(predict, train, evals, evaluation)()
+        return api.FitResult(History(), model, None, scores, predict)
 
 
 @dataclass(frozen=True)
@@ -236,7 +225,7 @@ def _mf_rows(net):
 
 
 @dataclass(frozen=True)
-class MFFitter(Fitter):
+class MFFitter(api.Fitter):
     """d2l's :class:`MF` trained on the observed entries of an interaction matrix.
 
     The loop is the book's (``gluon.loss.L2Loss`` on each rating, Adam with weight decay
@@ -251,14 +240,14 @@ class MFFitter(Fitter):
     """
 
     num_factors: int = 30
-    defaults = FitConfig(num_epochs=20, batch_size=512)
+    defaults = api.FitConfig(num_epochs=20, batch_size=512)
 
     def _fit(self, train, evals, config, evaluation):
         items, users, ratings = _observed(train)
         num_items, num_users = train.shape
-        seed_first(config)
+        api.seed_first(config)
         net = MF(self.num_factors, num_users, num_items)
-        device, trainer, loss = setup(net, config)
+        device, trainer, loss = api.setup(net, config)
         u_nd = np.array(users, ctx=device, dtype='int64')
         i_nd = np.array(items, ctx=device, dtype='int64')
         r_nd = np.array(ratings, ctx=device, dtype='float32')
@@ -268,11 +257,8 @@ class MFFitter(Fitter):
             part = (u_nd[index], i_nd[index], r_nd[index])
             return step_batch(net, loss, trainer, [part], part[2].shape[0])
 
-        train_epoch = shuffled_epochs(step, ratings.size, config.batch_size,
-                                      onp.random.default_rng(config.seed))
-        predict = RowPredictor(train.shape, _mf_rows(net))
-        return train_epochs(net, train_epoch, scorer(predict, train, evals, evaluation),
-                            predict, config, evaluation)
+        return api.train_epochs(net, step, ratings.size, _mf_rows(net), train, evals, config,
+                            evaluation)
 
 
 def fit_mf(train, evals=None, **options):
@@ -295,5 +281,5 @@ def fit_mf(train, evals=None, **options):
     FitResult
         ``net`` is the :class:`MF`.
     """
-    fitter, config, evaluation = split_options(MFFitter, options)
+    fitter, config, evaluation = api.split_options(MFFitter, options)
     return fitter.fit(train, evals, config, evaluation)

@@ -9,20 +9,19 @@ Every model of the lab is fitted the same way::
                         FitConfig(num_epochs=25, seed=0), EvalConfig(select_on='val'))
     result.best_epoch, result.best('test_rmse'), result.predict()
 
-- a *fitter* (:class:`~d2l_ext.lab.fitting.AutoRecFitter`;
-  :class:`~d2l_ext.lab.baselines.MFFitter`, :class:`~d2l_ext.lab.baselines.BiasFitter`,
-  :class:`~d2l_ext.lab.baselines.MeanFitter`) is a frozen record of the model's own
-  hyperparameters with one method,
-  ``fit(train, evals=None, config=None, evaluation=None) -> FitResult``;
+- a *fitter* (:class:`~d2l_ext.lab.fitting.AutoRecFitter`, and ``MFFitter``,
+  ``BiasFitter``, ``MeanFitter`` of :mod:`d2l_ext.lab.baselines`) is a frozen record of
+  the model's own hyperparameters with one method, ``fit(train, evals=None, config=None,
+  evaluation=None) -> FitResult``;
 - :class:`FitConfig` says how to train (optimiser, epochs, batches, seed, devices,
   storage, kvstore), :class:`EvalConfig` how to score and choose (post-processing, the
   selection matrix, patience, progress);
 - :class:`FitResult` is what every fitter returns: the history, the fitted model, the
   chosen epoch, its scores, and the full predicted matrix (:meth:`FitResult.predict`).
 
-Matrices are NumPy float32 arrays or ``scipy.sparse`` matrices with 0 = unobserved, of
-shape ``(num_items, num_users)`` for item-based models (U-AutoRec: the transpose), see
-:func:`d2l_ext.data.interaction_matrix`. Each is checked before the first step
+Matrices are NumPy float32 arrays or ``scipy.sparse`` matrices with 0 = unobserved,
+``(num_items, num_users)`` for item-based models (U-AutoRec: the transpose), see
+:func:`d2l_ext.data.interaction_matrix`; each is checked before the first step
 (:func:`d2l_ext.matrices.check_ratings`). Every epoch goes through the package's one loop
 (:func:`d2l_ext.training.run_epochs`), every step through its one batch step
 (:func:`d2l_ext.training.step_batch`), every score through its one RMSE
@@ -46,9 +45,8 @@ from ..reproducibility import set_seed
 from ..training import run_epochs
 from .sparse import observed_predictions
 
-__all__ = ['FitConfig', 'EvalConfig', 'FitResult', 'Fitter', 'check_matrices', 'scorer',
-           'train_epochs', 'setup', 'seed_first', 'shuffled_epochs', 'split_options',
-           'RowPredictor']
+__all__ = ['FitConfig', 'EvalConfig', 'FitResult', 'Fitter', 'RowPredictor', 'check_matrices',
+           'scorer', 'train_epochs', 'setup', 'seed_first', 'split_options']
 
 #: The held-out matrices a fitter scores after every epoch, besides the training one.
 EVAL_NAMES = ('val', 'test')
@@ -298,20 +296,42 @@ def scorer(predict_rows, train, evals, evaluation):
     return evaluate
 
 
-def train_epochs(net, train_epoch, evaluate, predict_rows, config, evaluation):
-    """Run a trained model's epochs through :func:`d2l_ext.training.run_epochs`; shared
-    by every fitter with epochs. ``train_epoch()`` makes one pass and returns its mean
-    loss. Returns the :class:`FitResult`."""
-    history = run_epochs(lambda epoch: train_epoch(), evaluate, config.num_epochs, net=net,
-                         select_on=evaluation.select_on, patience=evaluation.patience,
-                         restore_best=evaluation.restore_best,
+def train_epochs(net, step, num_examples, predict_rows, train, evals, config, evaluation):
+    """The epochs of every trained fitter, through :func:`d2l_ext.training.run_epochs`.
+
+    Each epoch visits the ``num_examples`` examples (rows for AutoRec, ratings for MF)
+    once in a new random order (``config.seed``), calling ``step(index)`` per batch of
+    ``config.batch_size``; ``step`` makes one step (:func:`d2l_ext.training.step_batch`)
+    and returns the examples' losses. Then the model is scored with :func:`scorer`
+    through ``predict_rows(begin, end)``.
+
+    Returns
+    -------
+    FitResult
+    """
+    predict = RowPredictor(train.shape, predict_rows)
+    rng = onp.random.default_rng(config.seed)
+    wait = is_sparse(train)  # CSR: at most two wide batches in flight, as MXNet is async
+
+    def train_epoch(epoch):
+        losses, order = [], rng.permutation(num_examples)
+        for begin in range(0, num_examples, config.batch_size):
+            [l] = step(order[begin:begin + config.batch_size])
+            if wait and losses:
+                losses[-1].wait_to_read()
+            losses.append(l.sum())
+        return float(sum(losses)) / num_examples
+
+    history = run_epochs(train_epoch, scorer(predict, train, evals, evaluation),
+                         config.num_epochs, net=net, select_on=evaluation.select_on,
+                         patience=evaluation.patience, restore_best=evaluation.restore_best,
                          reporter=make_reporter(evaluation.progress, config.num_epochs,
                                                 evaluation.title),
                          learning_rate=config.lr)
     chosen = history.chosen_epoch
     scores = history.at(chosen or history.epoch[-1]) if len(history) else {}
     scores.pop('seconds', None)
-    return FitResult(history, net, chosen, scores, predict_rows)
+    return FitResult(history, net, chosen, scores, predict)
 
 
 def setup(net, config):
@@ -335,34 +355,14 @@ def seed_first(config):
         set_seed(config.seed)
 
 
-def shuffled_epochs(step, num_examples, batch_size, rng, wait_previous=False):
-    """``train_epoch()``: every example once in a new random order, one step per batch.
-
-    ``step(index)`` makes one step on the examples ``index`` and returns their
-    per-example losses (from :func:`d2l_ext.training.step_batch`). With
-    ``wait_previous`` a batch waits for the previous one to finish (at most two wide
-    batches in flight). ``train_epoch()`` returns the mean loss per example.
-    """
-
-    def train_epoch():
-        losses, order = [], rng.permutation(num_examples)
-        for begin in range(0, num_examples, batch_size):
-            [l] = step(order[begin:begin + batch_size])
-            if wait_previous and losses:
-                losses[-1].wait_to_read()
-            losses.append(l.sum())
-        return float(sum(losses)) / num_examples
-
-    return train_epoch
-
-
-def split_options(fitter_type, options, **fitter_fields):
+def split_options(fitter, options, **fitter_fields):
     """Sort keyword options into a fitter, a :class:`FitConfig` and an :class:`EvalConfig`.
 
     Parameters
     ----------
-    fitter_type : type
-        A :class:`Fitter` dataclass, e.g. :class:`AutoRecFitter`.
+    fitter : Fitter or type
+        A fitter to change, or a :class:`Fitter` dataclass to build (e.g.
+        ``AutoRecFitter``).
     options : dict
         Keyword arguments, each a field of the fitter, of :class:`FitConfig` or of
         :class:`EvalConfig`. ``num_hiddens`` (d2l's spelling) is read as ``num_hidden``
@@ -379,20 +379,21 @@ def split_options(fitter_type, options, **fitter_fields):
     InvalidArgumentError
         An option that none of the three has.
     """
-    options = dict(options)
+    options, kind = dict(options), fitter if isinstance(fitter, type) else type(fitter)
     if 'num_hiddens' in options:
         warnings.warn('num_hiddens is deprecated: the width of AutoRec is called '
                       'num_hidden, as in AutoRec(num_hidden, num_users, dropout). Pass '
                       'num_hidden=...', DeprecationWarning, stacklevel=3)
         options['num_hidden'] = options.pop('num_hiddens')
-    parts = []
-    for kind in (fitter_type, FitConfig, EvalConfig):
-        names = {f.name for f in dataclasses.fields(kind)}
+    parts, kinds = [], (kind, FitConfig, EvalConfig)
+    for each in kinds:
+        names = {f.name for f in dataclasses.fields(each)}
         parts.append({k: options.pop(k) for k in list(options) if k in names})
     if options:
-        known = sorted(f.name for kind in (fitter_type, FitConfig, EvalConfig)
-                       for f in dataclasses.fields(kind))
+        known = sorted(f.name for each in kinds for f in dataclasses.fields(each))
         raise InvalidArgumentError(f'Unknown option(s) {sorted(options)} for '
-                                   f'{fitter_type.__name__}; expected among {known}.')
-    fitter = fitter_type(**{**parts[0], **fitter_fields})
+                                   f'{kind.__name__}; expected among {known}.')
+    changes = {**parts[0], **fitter_fields}
+    fitter = kind(**changes) if isinstance(fitter, type) else dataclasses.replace(fitter,
+                                                                                  **changes)
     return fitter, dataclasses.replace(fitter.defaults, **parts[1]), EvalConfig(**parts[2])

@@ -28,11 +28,8 @@ from .fitter import (
     FitConfig,
     FitResult,
     Fitter,
-    RowPredictor,
-    scorer,
     seed_first,
     setup,
-    shuffled_epochs,
     split_options,
     train_epochs,
 )
@@ -100,12 +97,8 @@ class AutoRecFitter(Fitter):
             X = fetch(rows[index])
             return step_batch(net, loss, trainer, [(X, X)], X.shape[0])
 
-        # CSR: MXNet runs asynchronously; at most two wide batches in flight.
-        train_epoch = shuffled_epochs(step, len(rows), config.batch_size,
-                                      onp.random.default_rng(config.seed), sparse)
-        predict = RowPredictor(train.shape, predict_rows)
-        return train_epochs(net, train_epoch, scorer(predict, train, evals, evaluation),
-                            predict, config, evaluation)
+        return train_epochs(net, step, len(rows), predict_rows, train, evals, config,
+                            evaluation)
 
 
 def fit_autorec(train, evals=None, *, net=None, **options):
