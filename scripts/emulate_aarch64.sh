@@ -10,10 +10,10 @@
 #      or chroot is needed: qemu runs the arm64 interpreter with -L $ARM64_ROOT).
 #   3. Installs every pin of environment.yml as aarch64 wheels into $ARM64_SITE with pip's
 #      --platform/--only-binary options: the requirement lines and the platform tags come
-#      from `tasks.py` (`python3 tasks.py requirements`, `python3 tasks.py pip-platform-args`),
+#      from `tools/platforms.py` (`python -m tools.platforms requirements`, `... pip-args`),
 #      the same ones `python3 tasks.py check-platform --platform linux-aarch64` checks.
 #      mxnet 1.9.1's aarch64 wheel needs Arm Performance Libraries it does not ship:
-#      `tasks.py link-mxnet-blas` links their names to scipy's OpenBLAS, as `tasks.py setup`
+#      `python -m tools.mxnet_blas` links their names to scipy's OpenBLAS, as `tasks.py setup`
 #      does on a Linux aarch64 machine and in the container.
 #   4. Runs tests/chapter_autorec.py through scripts/run_chapter_seeded.py (seeded with
 #      d2l.set_seed(0), as the walkthrough is) with qemu-aarch64-static and the arm64
@@ -33,7 +33,8 @@ ARM64_SITE=${ARM64_SITE:-/work/arm64-site}
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 D2L_DATA_DIR=${D2L_DATA_DIR:-$(cd "$REPO/.." && pwd)/shared/data}
 EPOCHS=${EPOCHS:-25}
-HOST_PYTHON=${HOST_PYTHON:-python3}
+# The host's environment Python (tools.platforms reads the pins with PyYAML and packaging).
+HOST_PYTHON=${HOST_PYTHON:-$REPO/.venv/bin/python}
 case "$ARM64_ROOT/" in "$REPO"/*) echo "ARM64_ROOT must be outside the repository" >&2; exit 2;; esac
 case "$ARM64_SITE/" in "$REPO"/*) echo "ARM64_SITE must be outside the repository" >&2; exit 2;; esac
 [ -f "$D2L_DATA_DIR/ml-100k/u.data" ] || {
@@ -61,19 +62,19 @@ step "arm64 interpreter: $(run_arm64 -c 'import platform, sys; print(platform.ma
 
 # 3. environment.yml's pins as aarch64 wheels (every pin; the package itself via PYTHONPATH)
 requirements="$(mktemp)"
-(cd "$REPO" && "$HOST_PYTHON" tasks.py requirements --no-editable) > "$requirements"
+(cd "$REPO" && "$HOST_PYTHON" -m tools.platforms requirements --no-editable) > "$requirements"
 stamp="$(sha256sum < "$requirements" | cut -c1-64)"
 if [ "$(cat "$ARM64_SITE/.complete" 2>/dev/null)" != "$stamp" ]; then
   step "pip install --target $ARM64_SITE (aarch64 wheels of environment.yml's pins)"
   rm -rf "$ARM64_SITE"
   # shellcheck disable=SC2046
   "$HOST_PYTHON" -m pip install --disable-pip-version-check -q --no-deps --upgrade \
-    --target "$ARM64_SITE" $(cd "$REPO" && "$HOST_PYTHON" tasks.py pip-platform-args linux-aarch64) \
+    --target "$ARM64_SITE" $(cd "$REPO" && "$HOST_PYTHON" -m tools.platforms pip-args linux-aarch64) \
     -r "$requirements"
   echo "$stamp" > "$ARM64_SITE/.complete"
 fi
 rm -f "$requirements"
-(cd "$REPO" && "$HOST_PYTHON" tasks.py link-mxnet-blas "$ARM64_SITE")
+(cd "$REPO" && "$HOST_PYTHON" -m tools.mxnet_blas "$ARM64_SITE")
 
 # 4. The chapter's code, seeded as the walkthrough is
 step "running tests/chapter_autorec.py on emulated aarch64 (EPOCHS=$EPOCHS, OMP_NUM_THREADS=1)"

@@ -3,7 +3,18 @@
 nbval compares each notebook cell's stored outputs with fresh ones. MXNet writes
 C++-level log lines to stderr under some runners and not others, so stderr is never
 compared; everything that must stay stable is printed to stdout.
+
+The test tiers (markers registered in pyproject.toml; ``python3 tasks.py test --quick``
+leaves all four out):
+
+- ``notebooks``: every nbval item, marked here;
+- ``browser``: every test in a ``test_*_browser.py`` file (Debian's Chromium), marked here;
+- ``slow``: marked in the test files (training in a subprocess, benchmarks);
+- ``network``: marked in the test files; skipped here, with the reason, when the package
+  index (or the ``url=`` the marker names) cannot be reached.
 """
+import functools
+import urllib.request
 from pathlib import Path
 
 import numpy as onp
@@ -17,6 +28,35 @@ SHARED_DATA = ROOT.parent / 'shared' / 'data'
 def pytest_collectstart(collector):
     if collector.fspath and collector.fspath.ext == '.ipynb':
         collector.skip_compare += ('stderr',)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.suffix == '.ipynb':
+            item.add_marker(pytest.mark.notebooks)
+        elif item.path.name.startswith('test_') and item.path.stem.endswith('_browser'):
+            item.add_marker(pytest.mark.browser)
+
+
+@functools.cache
+def unreachable(url):
+    """Why ``url`` cannot be read from here, or '' when it can."""
+    try:
+        with urllib.request.urlopen(url, timeout=15):
+            return ''
+    except OSError as error:
+        return f'{url} cannot be reached ({error})'
+
+
+def pytest_runtest_setup(item):
+    marker = item.get_closest_marker('network')
+    if marker is None:
+        return
+    from tools.platforms import INDEX_URL
+    url = marker.kwargs.get('url', f'{INDEX_URL}/pip/')
+    if unreachable(url):
+        pytest.skip(f'{unreachable(url)}: this test needs it, and runs when the network '
+                    f'is back')
 
 
 @pytest.fixture(scope='session')

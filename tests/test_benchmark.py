@@ -1,13 +1,17 @@
 """The benchmark's short mode runs end to end and prints its table (no time is asserted)."""
+import importlib.util
 import math
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_benchmark_short_mode(real_data_dir, tmp_path):
     out = subprocess.run(
         [sys.executable, str(ROOT / 'benchmarks' / 'bench_autorec.py'), '--short',
@@ -29,6 +33,7 @@ def test_benchmark_short_mode(real_data_dir, tmp_path):
     assert (tmp_path / 'runs.json').is_file()
 
 
+@pytest.mark.slow
 def test_scaling_short_mode_prints_dense_and_sparse_side_by_side(tmp_path):
     out = subprocess.run(
         [sys.executable, str(ROOT / 'benchmarks' / 'scaling.py'), '--short',
@@ -46,11 +51,9 @@ def test_scaling_short_mode_prints_dense_and_sparse_side_by_side(tmp_path):
 
 
 def test_synthetic_split_is_frugal_and_well_formed():
-    sys.path.insert(0, str(ROOT / 'benchmarks'))
-    try:
-        import scaling
-    finally:
-        sys.path.pop(0)
+    spec = importlib.util.spec_from_file_location('scaling', ROOT / 'benchmarks' / 'scaling.py')
+    scaling = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scaling)
     train, test = scaling.synthetic_split(500, 40, 4_000, half_stars=True)
     assert train.shape == test.shape == (40, 500)
     assert train.nnz + test.nnz == 4_000

@@ -4,9 +4,12 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 
+@pytest.mark.slow
 def test_chapter_code_runs_unchanged_and_reaches_the_books_rmse(real_data_dir, tmp_path):
     env = dict(os.environ, D2L_DATA_DIR=str(real_data_dir), MPLBACKEND='Agg')
     done = subprocess.run([sys.executable, str(ROOT / 'tests' / 'chapter_autorec.py')],

@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.test_environment import tasks
+from tools import platforms
 
 DOCKERFILE = ROOT / 'docker' / 'Dockerfile'
 INSTRUCTIONS = {'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM',
@@ -148,10 +149,21 @@ def test_binder_builds_from_the_root_environment_yml():
 
 # --- The pins against the package index (network; about 35 s) ------------------------------
 
+def skip_if_unreachable(results):
+    """Skip (never fail) when the index could not be read during the check."""
+    unreachable = {pin: result[1] for pin, result in results.items()
+                   if pin != 'pip' and result[0] == 'unreachable'}
+    if unreachable:
+        pytest.skip(f'the package index became unreachable during the check '
+                    f'({len(unreachable)} pins, e.g. {next(iter(unreachable.values()))})')
+
+
+@pytest.mark.network
 def test_every_pin_installs_on_linux_aarch64_from_wheels(capsys):
     """Every pin has a wheel for linux/arm64 with CPython 3.11.0 and glibc <= 2.36, and pip
     agrees in one dry run: the container builds on Apple Silicon without a compiler."""
-    results = tasks.check_platform('linux-aarch64', use_pip=True)
+    results = platforms.check_platform('linux-aarch64', use_pip=True)
+    skip_if_unreachable(results)
     pip_ok, pip_message = results.pop('pip')
     report = capsys.readouterr().out
     bad = {pin: r for pin, r in results.items() if r[0] != 'wheel'}
@@ -160,7 +172,9 @@ def test_every_pin_installs_on_linux_aarch64_from_wheels(capsys):
     assert results['mxnet==1.9.1'][1] == 'mxnet-1.9.1-py3-none-manylinux2014_aarch64.whl'
 
 
+@pytest.mark.network
 def test_every_pin_has_a_macos_intel_wheel():
-    results = tasks.check_platform('macos-x86_64', use_pip=False)
+    results = platforms.check_platform('macos-x86_64', use_pip=False)
+    skip_if_unreachable(results)
     results.pop('pip')
     assert {pin: r for pin, r in results.items() if r[0] != 'wheel'} == {}

@@ -1,4 +1,4 @@
-"""tasks.py's launcher on every platform, with the platform faked.
+"""tasks.py's launcher (tools/launcher.py) on every platform, with the platform faked.
 
 `sys.platform`, `platform.machine`, `shutil.which` and `subprocess.run` are replaced, so
 these tests run the real branches of `tasks.main` for macOS on Apple Silicon, Windows,
@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.test_environment import tasks
+from tools import launcher
 
 
 class FakeMachine:
@@ -45,15 +46,15 @@ class FakeMachine:
         for path in self.interpreters:         # interpreters exist as files
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             Path(path).write_text('')
-        monkeypatch.setattr(tasks.sys, 'platform', system)
-        monkeypatch.setattr(tasks.platform, 'machine', lambda: machine)
-        monkeypatch.setattr(tasks, 'under_rosetta', lambda: False)
-        monkeypatch.setattr(tasks, 'running_version', lambda: tuple(version))
-        monkeypatch.setattr(tasks.shutil, 'which', lambda name: on_path.get(name))
-        monkeypatch.setattr(tasks.subprocess, 'run', self.run)
-        monkeypatch.setattr(tasks, 'VENV', tmp_path / 'no-venv')
-        monkeypatch.setattr(tasks.Path, 'home', staticmethod(lambda: tmp_path / 'home'))
-        for name in ('PYENV_ROOT', 'ASDF_DATA_DIR', 'LOCALAPPDATA', tasks.RELAUNCHED,
+        monkeypatch.setattr(launcher.sys, 'platform', system)
+        monkeypatch.setattr(launcher.platform, 'machine', lambda: machine)
+        monkeypatch.setattr(launcher, 'under_rosetta', lambda: False)
+        monkeypatch.setattr(launcher, 'running_version', lambda: tuple(version))
+        monkeypatch.setattr(launcher.shutil, 'which', lambda name: on_path.get(name))
+        monkeypatch.setattr(launcher.subprocess, 'run', self.run)
+        monkeypatch.setattr(launcher, 'VENV', tmp_path / 'no-venv')
+        monkeypatch.setattr(launcher.Path, 'home', staticmethod(lambda: tmp_path / 'home'))
+        for name in ('PYENV_ROOT', 'ASDF_DATA_DIR', 'LOCALAPPDATA', launcher.RELAUNCHED,
                      'D2L_AUTOREC_NO_CONDA'):
             monkeypatch.delenv(name, raising=False)
         self.setups = []
@@ -104,7 +105,7 @@ def test_apple_silicon_stops_before_pip_and_points_at_the_container(monkeypatch,
 def test_an_x86_python_under_rosetta_counts_as_apple_silicon(monkeypatch, tmp_path, capsys):
     fake = FakeMachine(monkeypatch, tmp_path, system='darwin', machine='x86_64',
                        version=(3, 11))
-    monkeypatch.setattr(tasks, 'under_rosetta', lambda: True)
+    monkeypatch.setattr(launcher, 'under_rosetta', lambda: True)
     with pytest.raises(SystemExit):
         tasks.main(['tasks.py', 'test'])
     assert fake.setups == [] and 'Apple Silicon' in capsys.readouterr().err
@@ -138,9 +139,9 @@ def test_other_architectures_are_refused_with_the_supported_list(monkeypatch, tm
     ('win32', 'AMD64', ('windows', 'x86_64')), ('win32', 'ARM64', ('windows', 'aarch64'))])
 def test_host_platform_normalises_names(monkeypatch, tmp_path, system, machine, expected):
     FakeMachine(monkeypatch, tmp_path, system=system, machine=machine)
-    assert tasks.host_platform() == expected
+    assert launcher.host_platform() == expected
     supported = expected in {('linux', 'x86_64'), ('linux', 'aarch64'), ('darwin', 'x86_64')}
-    assert (tasks.platform_problem(*expected) is None) == supported
+    assert (launcher.platform_problem(*expected) is None) == supported
 
 
 # --- Supported platforms, interpreter not 3.11: find one and run again with it ---------------
@@ -154,7 +155,7 @@ def test_python311_on_the_path_runs_tasks_again_with_the_same_arguments(monkeypa
     assert status == 7                                  # the relaunched run's status
     relaunch, kwargs = fake.calls[-1]
     assert relaunch == [py311, str(ROOT / 'tasks.py'), 'test', '-k', 'chapter']
-    assert kwargs['env'][tasks.RELAUNCHED] == '1'
+    assert kwargs['env'][launcher.RELAUNCHED] == '1'
     assert fake.setups == []                            # set-up runs in the 3.11 process only
     assert f'running again with Python 3.11 at {py311}' in capsys.readouterr().out
 
@@ -174,12 +175,12 @@ def test_uv_and_asdf_managed_pythons_are_found(monkeypatch, tmp_path):
     FakeMachine(monkeypatch, tmp_path, on_path={'uv': '/usr/bin/uv'},
                 interpreters={uv_311: (3, 11)},
                 outputs={('uv', 'python', 'find', '3.11'): uv_311})
-    assert tasks.find_python311('linux') == uv_311
+    assert launcher.find_python311('linux') == uv_311
     asdf_311 = str(tmp_path / 'asdf' / 'installs' / 'python' / '3.11.4' / 'bin' /
                    'python3.11')
     FakeMachine(monkeypatch, tmp_path, interpreters={asdf_311: (3, 11)})
     monkeypatch.setenv('ASDF_DATA_DIR', str(tmp_path / 'asdf'))
-    assert tasks.find_python311('linux') == asdf_311
+    assert launcher.find_python311('linux') == asdf_311
 
 
 def test_windows_py_launcher_is_asked_for_311(monkeypatch, tmp_path):
@@ -188,7 +189,7 @@ def test_windows_py_launcher_is_asked_for_311(monkeypatch, tmp_path):
                        on_path={'py': r'C:\Windows\py.exe'}, interpreters={py311: (3, 11)},
                        outputs={('py', '-3.11', '-c', 'import sys; print(sys.executable)'):
                                 py311})
-    assert tasks.find_python311('windows') == py311
+    assert launcher.find_python311('windows') == py311
     assert 'py -3.11 -c import sys; print(sys.executable)' in fake.commands_run()
 
 
@@ -197,7 +198,7 @@ def test_the_projects_own_venv_is_preferred(monkeypatch, tmp_path):
     other = str(tmp_path / 'bin' / 'python3.11')
     FakeMachine(monkeypatch, tmp_path, on_path={'python3.11': other},
                 interpreters={venv_python: (3, 11), other: (3, 11)})
-    assert tasks.find_python311('linux') == venv_python
+    assert launcher.find_python311('linux') == venv_python
 
 
 @pytest.mark.parametrize('system, machine, advice', [
@@ -233,7 +234,7 @@ def test_python311_goes_straight_to_setup(monkeypatch, tmp_path):
 
 def test_a_relaunch_that_is_still_not_311_stops_instead_of_looping(monkeypatch, tmp_path):
     fake = FakeMachine(monkeypatch, tmp_path, version=(3, 12))
-    monkeypatch.setenv(tasks.RELAUNCHED, '1')
+    monkeypatch.setenv(launcher.RELAUNCHED, '1')
     with pytest.raises(SystemExit) as stop:
         tasks.main(['tasks.py', 'test'])
     assert 'expected to be Python 3.11' in str(stop.value.code) and fake.calls == []
@@ -243,8 +244,8 @@ def other_python3():
     """A Python 3 other than 3.11 on this machine (pyenv's, or on the PATH), or None."""
     candidates = sorted(Path.home().glob('.pyenv/versions/3.1[2-9]*/bin/python3'))
     candidates += [Path(p) for p in map(shutil.which, ('python3.12', 'python3.13')) if p]
-    return next((str(c) for c in candidates if tasks.python_version_of(c) not in (None,
-                                                                              (3, 11))), None)
+    return next((str(c) for c in candidates
+                 if launcher.python_version_of(c) not in (None, (3, 11))), None)
 
 
 def test_the_real_launcher_hands_over_from_python312_to_a_311(tmp_path):
@@ -264,128 +265,26 @@ def test_the_real_launcher_hands_over_from_python312_to_a_311(tmp_path):
     (venv / '.environment.sha256').write_text(digest)
     env = dict(os.environ, PATH='/usr/bin:/bin', D2L_AUTOREC_VENV=str(venv),
                D2L_AUTOREC_NO_CONDA='1')
-    env.pop(tasks.RELAUNCHED, None)
+    env.pop(launcher.RELAUNCHED, None)
     done = subprocess.run([other, str(ROOT / 'tasks.py'), 'setup'], capture_output=True,
                           text=True, env=env, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    version = '.'.join(map(str, tasks.python_version_of(other)))
+    version = '.'.join(map(str, launcher.python_version_of(other)))
     assert f'this is Python {version}' in done.stdout
     assert f'running again with Python 3.11 at {venv / "bin" / "python"}' in done.stdout
     assert f'environment ready: {venv / "bin" / "python"}' in done.stdout
 
 
-# --- check-platform's pieces, offline --------------------------------------------------
-
-@pytest.mark.parametrize('filename, target, fits', [
-    ('mxnet-1.9.1-py3-none-manylinux2014_aarch64.whl', 'linux-aarch64', True),
-    ('mxnet-1.9.1-py3-none-manylinux2014_x86_64.whl', 'linux-aarch64', False),
-    ('pillow-13.0.0-cp311-cp311-manylinux_2_27_aarch64.manylinux_2_28_aarch64.whl',
-     'linux-aarch64', True),
-    ('pillow-13.0.0-cp312-cp312-manylinux_2_27_aarch64.manylinux_2_28_aarch64.whl',
-     'linux-aarch64', False),
-    ('argon2_cffi_bindings-25.1.0-cp39-abi3-manylinux_2_26_aarch64.manylinux_2_28_aarch64.whl',
-     'linux-aarch64', True),
-    ('argon2_cffi_bindings-25.1.0-cp39-abi3-musllinux_1_2_aarch64.whl', 'linux-aarch64', False),
-    ('x-1.0-cp311-cp311-manylinux_2_39_aarch64.whl', 'linux-aarch64', False),   # glibc > 2.36
-    ('six-1.17.0-py2.py3-none-any.whl', 'windows-amd64', True),
-    ('mxnet-1.9.1-py3-none-macosx_10_13_x86_64.whl', 'macos-arm64', False),
-    ('mxnet-1.9.1-py3-none-macosx_10_13_x86_64.whl', 'macos-x86_64', True),
-    ('argon2_cffi_bindings-26.2.0-cp310-abi3-macosx_11_0_arm64.whl', 'macos-x86_64', False),
-    ('numpy-1.23.5-cp311-cp311-macosx_11_0_arm64.whl', 'macos-arm64', True),
-    ('x-1.0.tar.gz', 'linux-aarch64', False)])
-def test_wheel_fits_follows_pep425_for_cpython_311(filename, target, fits):
-    assert tasks.wheel_fits(filename, target) is fits
-
-
-def test_the_aarch64_pip_options_accept_glibc_2_17_to_2_36():
-    args = tasks.pip_platform_args('linux-aarch64')
-    platforms = {args[i + 1] for i, a in enumerate(args) if a == '--platform'}
-    assert {'manylinux2014_aarch64', 'manylinux_2_17_aarch64', 'manylinux_2_28_aarch64',
-            'manylinux_2_36_aarch64'} <= platforms
-    assert 'manylinux_2_37_aarch64' not in platforms
-    assert args[args.index('--python-version') + 1] == '3.11.0'
-    assert '--only-binary=:all:' in args and args[args.index('--abi') + 1] == 'cp311'
-
-
-FILES = {'mxnet-1.9.1-py3-none-manylinux2014_x86_64.whl': None,
-         'mxnet-1.9.1-py3-none-manylinux2014_aarch64.whl': None,
-         'mxnet-1.9.1-py3-none-macosx_10_13_x86_64.whl': None,
-         'mxnet-1.6.0.tar.gz': None}
-
-
-@pytest.mark.parametrize('name, version, files, target, state', [
-    ('mxnet', '1.9.1', FILES, 'linux-aarch64', 'wheel'),
-    ('mxnet', '1.9.1', FILES, 'macos-arm64', 'no-build'),      # a missing build
-    ('mxnet', '1.9.1', FILES, 'windows-amd64', 'no-build'),
-    ('mxnet', '1.9.2', FILES, 'linux-aarch64', 'not-on-index'),  # a missing file
-    ('mxnet', '1.9.1', None, 'linux-aarch64', 'not-on-index'),
-    ('mxnet', '1.6.0', FILES, 'macos-arm64', 'sdist-only'),
-    ('soupsieve', '4.1.3', {'soupsieve-4.1.3-py3-none-any.whl': '>=3.11.5'}, 'linux-aarch64',
-     'python'),
-    ('soupsieve', '2.10', {'soupsieve-2.10-py3-none-any.whl': '>=3.10'}, 'linux-aarch64',
-     'wheel')])
-def test_classify_pin_tells_a_missing_build_from_a_missing_file(name, version, files, target,
-                                                                state):
-    assert tasks.classify_pin(name, version, files, target)[0] == state
-
-
-@pytest.mark.parametrize('spec, version, allowed', [
-    ('>=3.11.5', (3, 11, 2), False), ('>=3.11.5', (3, 11, 5), True),
-    ('<3.12,>=3.8', (3, 11, 0), True), ('>= 3.11', (3, 11, 0), True),
-    ('!=3.0.*,!=3.1.*,<4,>=2.7', (3, 11, 0), True), ('<3.11', (3, 11, 0), False),
-    ('~=3.9', (3, 11, 0), True), ('~=3.12', (3, 11, 0), False), (None, (3, 11, 0), True)])
-def test_requires_python_is_evaluated_as_pip_does(spec, version, allowed):
-    assert tasks.python_allowed(spec, version) is allowed
-
-
-# --- mxnet's aarch64 wheel and the libraries it lacks ---------------------------------------
-
-def fake_site(tmp_path, library_text):
-    site = tmp_path / 'site'
-    (site / 'mxnet').mkdir(parents=True)
-    (site / 'mxnet' / 'libmxnet.so').write_bytes(library_text)
-    (site / 'scipy.libs').mkdir()
-    (site / 'scipy.libs' / 'libopenblasp-r0-abc.3.18.so').write_text('blas')
-    (site / 'scipy.libs' / 'libgfortran-def.so.5.0.0').write_text('gfortran')
-    return site
-
-
-def test_aarch64_mxnet_gets_links_to_scipys_openblas_once(tmp_path):
-    site = fake_site(tmp_path, b'\x7fELF...libarmpl_lp64_mp.so\x00libamath.so\x00')
-    made = tasks.link_mxnet_blas(site)
-    assert sorted(p.name for p in made) == sorted(
-        [*tasks.ARMPL_NAMES, 'libgfortran-def.so.5.0.0'])
-    for name in tasks.ARMPL_NAMES:
-        link = site / 'mxnet' / name
-        assert link.is_symlink() and not os.path.isabs(os.readlink(link))   # relocatable
-        assert link.read_text() == 'blas'
-    assert tasks.link_mxnet_blas(site) == []                  # idempotent
-
-
-def test_x86_mxnet_is_left_alone(tmp_path):
-    site = fake_site(tmp_path, b'\x7fELF...libopenblas.so.0\x00')
-    assert tasks.link_mxnet_blas(site) == []
-    assert sorted(p.name for p in (site / 'mxnet').iterdir()) == ['libmxnet.so']
-
-
-def test_aarch64_mxnet_without_scipy_says_what_is_missing(tmp_path):
-    site = fake_site(tmp_path, b'libarmpl_lp64_mp.so')
-    for f in (site / 'scipy.libs').iterdir():
-        f.unlink()
-    with pytest.raises(SystemExit) as stop:
-        tasks.link_mxnet_blas(site)
-    assert 'Arm Performance Libraries' in str(stop.value.code) and 'scipy' in str(
-        stop.value.code)
-
-
-# --- The README's commands are the ones that work everywhere --------------------------------
+# --- The README's commands work everywhere; docs/platforms.md has a row per platform -------
 
 def test_readme_commands_start_with_python3_not_python311():
     readme = (ROOT / 'README.md').read_text()
     two = readme.split('## Two commands', 1)[1].split('```bash', 1)[1].split('```', 1)[0]
     assert [line.split('#')[0].strip() for line in two.strip().splitlines()] == [
         'python3 tasks.py walkthrough', 'python3 tasks.py test']
-    section = readme.split('<!-- platforms:start -->', 1)[1].split('<!-- platforms:end -->')[0]
+    assert '(docs/platforms.md)' in readme
+    platforms = (ROOT / 'docs' / 'platforms.md').read_text()
+    section = platforms.split('<!-- platforms:start -->', 1)[1].split('<!-- platforms:end -->')[0]
     for row in ('Linux x86-64', 'Linux aarch64', 'macOS Intel', 'macOS Apple Silicon',
                 'Windows', 'Binder', 'Python 3.12'):
         assert row in section

@@ -4,6 +4,8 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
+
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / 'd2l_ext'
@@ -58,6 +60,7 @@ def test_chapter_names_are_at_the_top_level():
         == {'datasets', 'lab'}
 
 
+@pytest.mark.slow
 def test_training_prints_no_mxnet_deprecation_message():
     code = '''
 import mxnet as mx

@@ -10,8 +10,7 @@ from jupyter_client.manager import start_new_kernel
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-SETUP = f'''
-import sys; sys.path.insert(0, {ROOT!r})
+SETUP = '''
 import mxnet as mx
 from mxnet import gluon, np, npx
 import d2l_ext as d2l

@@ -14,7 +14,7 @@ one unstyled page with raw LaTeX. This module
    its offline templates live (``tools/templates/reveal-offline`` and ``lab-offline``, which
    drop the templates' import of mermaid.js from cdnjs; the notebooks have no diagrams).
 
-Command line (``python tools/assets.py [DIR]``): fetch and verify the cache, and with
+Command line (``python -m tools.assets [DIR]``): fetch and verify the cache, and with
 ``DIR`` copy the assets into ``DIR/vendor``. ``tasks.py slides`` and ``walkthrough`` call
 it through ``tools/slides.py`` and ``tools/run_notebook.py``; the tests do too.
 """
@@ -231,8 +231,8 @@ def nbconvert_args(prefix=VENDOR, slides=True):
 
 
 def main(argv=None):
-    """Command line: ``python tools/assets.py [DIR]``."""
-    parser = argparse.ArgumentParser(prog='python tools/assets.py', description=__doc__
+    """Command line: ``python -m tools.assets [DIR]``."""
+    parser = argparse.ArgumentParser(prog='python -m tools.assets', description=__doc__
                                      .splitlines()[0])
     parser.add_argument('dir', nargs='?', help='copy the assets into DIR/vendor')
     args = parser.parse_args(argv)

@@ -1,7 +1,7 @@
 """A small headless-Chromium driver over the DevTools protocol, with the network fenced in.
 
 Used by ``tools/decks.py`` and the browser tests. It starts Debian's ``/usr/bin/chromium``
-(``apt-get install chromium chromium-driver``) headless with a fresh profile and talks to
+(``apt-get install chromium``) headless with a fresh profile and talks to
 one page over the Chrome DevTools Protocol (``websocket-client``, already in the
 environment; no browser download, no WebDriver). Every request the page makes is recorded
 (``Network.requestWillBeSent``, ``Network.webSocketCreated``) and any that would leave the
@@ -33,7 +33,7 @@ from pathlib import Path
 __all__ = ['BrowserError', 'Browser', 'find_chromium', 'is_local_url', 'INSTALL_HINT']
 
 INSTALL_HINT = ('Install Debian\'s Chromium: apt-get install -y --no-install-recommends '
-                'chromium chromium-driver (CI does this in .ci/run).')
+                'chromium (CI does this in .ci/run).')
 CANDIDATES = ('/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome')
 LOCAL_HOSTS = {'localhost', '127.0.0.1', '[::1]', '::1'}
 LOCAL_SCHEMES = {'file', 'data', 'blob', 'about', 'chrome', 'devtools', 'chrome-extension'}

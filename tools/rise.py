@@ -1,6 +1,6 @@
 """Present a notebook live with RISE (``jupyterlab-rise``) and check it works offline.
 
-``python tools/rise.py NOTEBOOK [--screenshot PNG] [--slide N]`` starts ``jupyter lab``
+``python -m tools.rise NOTEBOOK [--screenshot PNG] [--slide N]`` starts ``jupyter lab``
 on 127.0.0.1 (a free port, a random token, no browser), opens the notebook's RISE view
 (``/rise/<path>``) in headless Chromium with every request that would leave the machine
 refused (``tools/browser.py``), waits for the reveal.js slides, optionally goes to slide
@@ -8,7 +8,7 @@ refused (``tools/browser.py``), waits for the reveal.js slides, optionally goes 
 exits 1 if there were any). The server is stopped at the end. ``docs/rise.png`` in the
 README was made with::
 
-    python tools/rise.py notebooks/02-autorec.ipynb --slide 2 --screenshot docs/rise.png
+    python -m tools.rise notebooks/02-autorec.ipynb --slide 2 --screenshot docs/rise.png
 """
 import argparse
 import json
@@ -23,9 +23,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-if __package__ in (None, ''):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tools.browser import Browser, BrowserError  # noqa: E402
+from tools.browser import Browser, BrowserError
 
 __all__ = ['JupyterLab', 'present', 'main']
 
@@ -144,7 +142,7 @@ def present(notebook, screenshot=None, slide=0, root_dir=ROOT, browser=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog='python tools/rise.py',
+    parser = argparse.ArgumentParser(prog='python -m tools.rise',
                                      description=__doc__.splitlines()[0])
     parser.add_argument('notebook')
     parser.add_argument('--screenshot', metavar='PNG')

@@ -1,6 +1,6 @@
 """Execute a notebook headlessly and keep what a reader wants from it.
 
-``python tools/run_notebook.py NOTEBOOK OUTPUT_DIR`` executes ``NOTEBOOK`` top to bottom
+``python -m tools.run_notebook NOTEBOOK OUTPUT_DIR`` executes ``NOTEBOOK`` top to bottom
 (the notebook file itself is not modified), then writes to ``OUTPUT_DIR``:
 
 * ``<name>.ipynb``: the executed notebook,
@@ -22,9 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-if __package__ in (None, ''):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tools.assets import deploy_assets, nbconvert_config  # noqa: E402
+from tools.assets import deploy_assets, nbconvert_config
 
 __all__ = ['NotebookFailed', 'execute_notebook', 'export_html', 'failure_of', 'main']
 

@@ -5,8 +5,8 @@ slide), ``'subslide'`` (a slide below the current one), ``'fragment'`` (revealed
 current slide), ``'notes'`` (speaker notes) or ``'skip'`` (left out). nbconvert turns each
 notebook into one reveal.js HTML file; this module runs it for many notebooks at once::
 
-    python tools/slides.py                      # every notebooks/*.ipynb -> output/slides/
-    python tools/slides.py notebooks/01-data.ipynb --output-dir /tmp/decks
+    python -m tools.slides                      # every notebooks/*.ipynb -> output/slides/
+    python -m tools.slides notebooks/01-data.ipynb --output-dir /tmp/decks
 
 The notebooks' stored outputs are used as they are (nothing is executed). The decks work
 with no network: reveal.js, require.js, jQuery and MathJax, which nbconvert would load from
@@ -18,9 +18,7 @@ import argparse
 import sys
 from pathlib import Path
 
-if __package__ in (None, ''):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tools.assets import AssetsError, deploy_assets, nbconvert_config  # noqa: E402
+from tools.assets import AssetsError, deploy_assets, nbconvert_config
 
 __all__ = ['SLIDE_TYPES', 'SLIDE_WIDTH', 'SLIDE_HEIGHT', 'SlidesError', 'build_slides',
            'slides_exporter', 'main']
@@ -111,8 +109,8 @@ def slides_exporter(vendor_url='vendor'):
 
 
 def main(argv=None):
-    """Command line: ``python tools/slides.py [NOTEBOOK ...] [--output-dir DIR]``."""
-    parser = argparse.ArgumentParser(prog='python tools/slides.py',
+    """Command line: ``python -m tools.slides [NOTEBOOK ...] [--output-dir DIR]``."""
+    parser = argparse.ArgumentParser(prog='python -m tools.slides',
                                      description='Build reveal.js slide decks of notebooks.')
     parser.add_argument('notebooks', nargs='*', help='default: every notebooks/*.ipynb')
     parser.add_argument('--output-dir', default=str(DEFAULT_OUTPUT),

@@ -10,7 +10,7 @@ In a student version
 The full notebooks in ``notebooks/`` stay as they are (nbval keeps running them)::
 
     python3.11 tasks.py student                  # every notebooks/*.ipynb -> output/student/
-    python tools/student.py NB.ipynb --output-dir DIR
+    python -m tools.student NB.ipynb --output-dir DIR
 """
 import argparse
 import copy
@@ -109,8 +109,8 @@ def write_student_versions(notebooks=None, output_dir=DEFAULT_OUTPUT):
 
 
 def main(argv=None):
-    """Command line: ``python tools/student.py [NOTEBOOK ...] [--output-dir DIR]``."""
-    parser = argparse.ArgumentParser(prog='python tools/student.py',
+    """Command line: ``python -m tools.student [NOTEBOOK ...] [--output-dir DIR]``."""
+    parser = argparse.ArgumentParser(prog='python -m tools.student',
                                      description=__doc__.splitlines()[0])
     parser.add_argument('notebooks', nargs='*', help='default: every notebooks/*.ipynb')
     parser.add_argument('--output-dir', default=str(DEFAULT_OUTPUT),

@@ -12,6 +12,7 @@
 - :mod:`.ranking`: Recall@K and NDCG@K on held-out ratings, the popularity model;
 - :mod:`.recommend`: top-K lists with titles, rate-it-yourself with U-AutoRec;
 - :mod:`.diagram`: a drawing of AutoRec and its mask;
+- :mod:`.figures`: the lessons' figures, by concept (data, curves, protocol, scaling);
 - :mod:`.reproduce`: the protocol from a terminal, ``python -m d2l_ext.lab.reproduce``.
 
 Each module is imported on its own (``from d2l_ext.lab.fitting import fit_autorec``);

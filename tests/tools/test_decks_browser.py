@@ -2,9 +2,11 @@
 
 Nothing may load from outside the machine: the browser refuses such requests and the tests
 assert that none was even attempted. Each deck shows its slides, can be navigated, renders
-its math with MathJax, and no slide's content is taller or wider than the 1280x720 slide.
+its math with MathJax and shows no raw TeX, no notebook holds a control character, and no
+slide's content is taller or wider than the 1280x720 slide or cut off by a box that clips.
+Planted notebooks, built in code, prove that each of these checks fails when it should.
 
-These tests need ``/usr/bin/chromium`` (``apt-get install chromium chromium-driver``;
+These tests need ``/usr/bin/chromium`` (``apt-get install chromium``;
 ``.ci/run`` installs it). Without it they fail with that instruction; they never skip.
 """
 import json
@@ -77,9 +79,12 @@ def test_deck_shows_its_slides_offline_with_math(notebook, reports):
                    if c['cell_type'] == 'markdown')
     if has_math:
         assert report.math_elements > 0, f'{notebook.name}: math was not rendered by MathJax'
-    unrendered = [(s.number, s.title) for s in report.slides if s.rendered_math < s.formulas]
+    unrendered = [(s.number, s.title, text) for s, text in report.raw_tex]
     assert not unrendered, f'{notebook.name}: slides showing raw TeX: {unrendered}'
     assert report.math_errors == 0
+    assert not report.control_characters, (
+        f'{notebook.name}: control characters: '
+        + '; '.join(str(c) for c in report.control_characters))
 
 
 @pytest.mark.parametrize('notebook', NOTEBOOKS, ids=lambda p: p.stem)
@@ -186,3 +191,58 @@ def test_a_deck_folder_is_self_contained(tmp_path):
     for source in sources:
         assert (deck.parent / source.split('?')[0]).is_file(), source
     assert 'unpkg.com' not in html and 'cdnjs' not in html
+
+
+def planted_notebook(path):
+    """Slides each holding one defect the deck check must see, and look-alikes it must not
+    flag: TeX typed without its dollars, an unclosed ``$``, a table wider than the slide
+    in an output area that scrolls, a code line longer than the slide."""
+    md, code, out = (nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell,
+                     nbformat.v4.new_output)
+    columns = [f'column_{k}' for k in range(24)]
+    wide = ('<table><tr>' + ''.join(f'<th>{c}</th>' for c in columns) + '</tr><tr>'
+            + ''.join(f'<td>{k}.0</td>' for k in range(24)) + '</tr></table>')
+    narrow = '<table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td>2</td></tr></table>'
+    cells = [
+        md('# Clean\n\nThe loss $\\sum_{(i,u) \\in O} (R_{iu} - h(r_i)_u)^2$, code '
+           '`r"$\\frac{1}{2}$"` and a price of 5 dollars.'),
+        code('label = r"$\\frac{1}{2}$"  # TeX inside code is code', outputs=[
+            out('execute_result', data={'text/html': narrow, 'text/plain': 'narrow'},
+                execution_count=1)]),
+        md('## Forgot the dollars\n\nThe loss \\sum_{i} r_i^2 over observed entries.'),
+        md('## Unclosed\n\nThe mean $\\mu_i of item i.'),
+        code('results', outputs=[out('execute_result', execution_count=2,
+                                     data={'text/html': wide, 'text/plain': 'wide'})]),
+        code('x = [' + ', '.join(f'"rating_{k}"' for k in range(30)) + ']'),
+    ]
+    for cell in cells:
+        cell.metadata['slideshow'] = {'slide_type': 'slide'}
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    return path
+
+
+def test_the_checker_flags_raw_tex_and_content_cut_off_at_the_side(tmp_path):
+    notebook = planted_notebook(tmp_path / 'planted.ipynb')
+    [report] = check_notebooks([notebook], tmp_path / 'decks', tmp_path / 'shots')
+    print(format_report([report]))
+    assert report.total_slides == 6 and report.math_errors == 0
+    tex = {s.number: s.unrendered_tex for s in report.slides if s.unrendered_tex}
+    assert set(tex) == {3, 4}, tex
+    assert '\\sum_{i}' in tex[3][0] and '$\\mu_i' in tex[4][0]
+    cut = {s.number: s for s in report.overflowing}
+    assert set(cut) == {5, 6}, format_report([report])
+    assert cut[5].excess_width > 200 and cut[5].excess == 0 and 'column_' in cut[5].cut_at
+    assert cut[6].excess_width > 100 and 'rating_' in cut[6].cut_at
+    assert not report.ok and not report.control_characters
+    assert sorted(p.name for p in report.screenshots) == [
+        f'planted-0{k}.png' for k in (3, 4, 5, 6)]
+
+
+def test_the_checker_reports_control_characters_of_the_notebook(tmp_path):
+    md = nbformat.v4.new_markdown_cell('# Mean\n\nThe mean $\x08oldsymbol{\\mu}$.')
+    md.metadata['slideshow'] = {'slide_type': 'slide'}
+    nbformat.write(nbformat.v4.new_notebook(cells=[md]), tmp_path / 'bs.ipynb')
+    [report] = check_notebooks([tmp_path / 'bs.ipynb'], tmp_path / 'decks')
+    assert report.math_errors == 0 and not report.raw_tex  # MathJax draws "oldsymbolμ"
+    assert [c.char for c in report.control_characters] == ['\x08'] and not report.ok
+    assert "control character: cell 0 (source): '\\x08'" in format_report([report])

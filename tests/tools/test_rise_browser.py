@@ -3,7 +3,7 @@
 A real `jupyter lab` on 127.0.0.1 and headless Chromium with every request that would
 leave the machine refused: the RISE view shows the notebook's slides and renders its math,
 and nothing tried to leave the machine. Needs Debian's Chromium (fails, never skips,
-without it: apt-get install chromium chromium-driver).
+without it: apt-get install chromium).
 """
 import nbformat
 
