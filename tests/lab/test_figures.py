@@ -141,6 +141,16 @@ def test_plot_overfitting_marks_the_best_epoch_and_works_for_a_partial_run():
     assert 'epoch 5' in partial.axes[0].get_legend().get_texts()[3].get_text()
 
 
+def test_plot_overfitting_draws_a_run_that_diverged_at_once_without_a_star():
+    h = History()
+    h.append(1, train_loss=float('nan'), train_rmse=float('nan'), val_rmse=float('nan'),
+             test_rmse=float('nan'), seconds=0.1)
+    ax, = figures.plot_overfitting(h).axes
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        'train', 'validation', 'test']
+    assert all(math.isfinite(y) for y in ax.get_ylim())
+
+
 def test_plot_sweep_keeps_identical_runs_visible_and_tabulates_the_best_epochs():
     same = _u_curve(50, 40, 0.876)
     runs = {'dropout=0.0': _history(same, best_epoch=40),

@@ -5,6 +5,8 @@ particular to a lesson (04, 05, 07) and draw on it where they show runs side by 
 returns a ``matplotlib.figure.Figure`` (not registered with pyplot). The best epoch is
 always :meth:`d2l_ext.History.best_epoch` (or the epoch a run chose, ``chosen_epoch``).
 """
+import math
+
 import numpy as onp
 from matplotlib.figure import Figure
 
@@ -129,15 +131,18 @@ def plot_overfitting(history, title=None):
     for column, label in (('train_rmse', 'train'), ('val_rmse', 'validation'),
                           ('test_rmse', 'test')):
         ax.plot(history.epoch, getattr(history, column), color=COLORS[column], label=label)
-    val = history.val_rmse
     best = history.best_epoch('val_rmse')
-    at_best = history.at(best)
-    ax.axvline(best, color='grey', ls=':')
-    ax.plot(best, at_best['val_rmse'], '*', color='tab:red', ms=12,
-            label=f'best on validation: epoch {best}, {at_best["val_rmse"]:.3f}')
+    top = 1.2
+    if best is not None:  # None while every validation RMSE is NaN (a diverged run)
+        at_best = history.at(best)
+        ax.axvline(best, color='grey', ls=':')
+        ax.plot(best, at_best['val_rmse'], '*', color='tab:red', ms=12,
+                label=f'best on validation: epoch {best}, {at_best["val_rmse"]:.3f}')
+        top = max(top, at_best['val_rmse'] + 0.3)
+    finite_train = [v for v in history.train_rmse if math.isfinite(v)] or [0.3]
     ax.set(xlabel='epoch', ylabel='RMSE', xlim=(0, max(10, len(history)) + 1),
            title=title or f'{len(history)} epochs',
-           ylim=(min(0.3, min(history.train_rmse) - 0.02), max(1.2, min(val) + 0.3)))
+           ylim=(min(0.3, min(finite_train) - 0.02), top))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc='lower left')
     return fig
