@@ -4,8 +4,17 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tools.student import (ANSWER_KEY_TAG, PROMPT, PROMPT_TAG, SCAFFOLD_TAG, SELF_CHECK_TAG,
-                           convention_problems, main, student_version, write_student_versions)
+from tools.student import (
+    ANSWER_KEY_TAG,
+    PROMPT,
+    PROMPT_TAG,
+    SCAFFOLD_TAG,
+    SELF_CHECK_TAG,
+    convention_problems,
+    main,
+    student_version,
+    write_student_versions,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / 'notebooks').glob('*.ipynb'))
