@@ -56,11 +56,10 @@ def parameter_digest(params):
 
 
 def _nbytes(values):
-    values = values if isinstance(values, (list, tuple)) else [values]
-    total = 0
-    for v in values:
-        total += _nbytes(v) if isinstance(v, (list, tuple)) else v.size * v.dtype.itemsize
-    return total
+    """Bytes of an array or a (nested) list of arrays."""
+    if isinstance(values, (list, tuple)):
+        return sum(_nbytes(v) for v in values)
+    return values.size * onp.dtype(values.dtype).itemsize
 
 
 class AveragingKVStore(KVStoreBase):
