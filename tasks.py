@@ -5,6 +5,7 @@ Usage (from the repository's root, with any Python 3)::
     python3 tasks.py walkthrough   # set up if needed, execute the walkthrough notebook
     python3 tasks.py test          # set up if needed, run unit tests and nbval (what CI runs)
     python3 tasks.py test --quick  # the inner loop: no notebooks, browser, slow or network tests
+    python3 tasks.py lint          # ruff, with the rules of pyproject.toml [tool.ruff]
     python3 tasks.py slides        # build every notebook's slide deck into output/slides/
     python3 tasks.py student       # student notebooks (no solutions) into output/student/
     python3 tasks.py setup         # only build the environment and register the kernel
@@ -40,7 +41,7 @@ WALKTHROUGH = ROOT / 'notebooks' / '02-autorec.ipynb'
 OUTPUT_DIR = ROOT / 'output'
 SHARED_DATA = ROOT.parent / 'shared' / 'data'
 #: The commands that need the environment (and so a Python 3.11 and a supported platform).
-ENV_COMMANDS = ('setup', 'walkthrough', 'test', 'slides', 'student', 'check-platform')
+ENV_COMMANDS = ('setup', 'walkthrough', 'test', 'lint', 'slides', 'student', 'check-platform')
 #: What ``test --quick`` leaves out (markers registered in pyproject.toml).
 QUICK = ['-m', 'not (notebooks or browser or slow or network)']
 
@@ -197,6 +198,7 @@ def main(argv):
         'setup': lambda: print(f'environment ready: {env_python()}'),
         'walkthrough': lambda: tool('run_notebook', WALKTHROUGH, OUTPUT_DIR, env=data_env()),
         'test': lambda: test(args),
+        'lint': lambda: run([env_python(), '-m', 'ruff', 'check', '.', *args], cwd=ROOT),
         'slides': lambda: tool('slides', '--output-dir', OUTPUT_DIR / 'slides'),
         'student': lambda: tool('student', '--output-dir', OUTPUT_DIR / 'student'),
         'check-platform': lambda: tool('platforms', 'check', *args),

@@ -48,7 +48,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = ('reference', 'package', 'fast')
 PHASES = ('import', 'read', 'split', 'matrices', 'train_eval')
-HYPER = dict(num_hiddens=500, lr=0.002, wd=1e-5, batch_size=256, sigma=0.01)
+HYPER = dict(num_hidden=500, lr=0.002, wd=1e-5, batch_size=256, sigma=0.01)
 
 
 def default_data_dir():
@@ -329,14 +329,14 @@ def main(argv=None):
     gflops = statistics.median(gemms)
     first = runs['reference'][0]
     rows, cols = first['rows'], first['cols']
-    flop_epoch = 7 * 2 * rows * cols * HYPER['num_hiddens']
+    flop_epoch = 7 * 2 * rows * cols * HYPER['num_hidden']
     bound = args.epochs * flop_epoch / (gflops * 1e9)
     results = {w: summarise(runs[w]) for w in workflows}
     print()
     print(f'Machine: {os.cpu_count()} cores; NumPy float32 GEMM {gflops:.0f} GFLOP/s '
           f'(median of {", ".join(f"{g:.0f}" for g in gemms)}); '
           f'one epoch = {flop_epoch / 1e9:.1f} GFLOP ({rows} x {cols} matrix, hidden '
-          f'{HYPER["num_hiddens"]}), so {args.epochs} epochs need >= {bound:.2f} s.')
+          f'{HYPER["num_hidden"]}), so {args.epochs} epochs need >= {bound:.2f} s.')
     print(f'Medians of {args.repeats} run(s); {args.ratings or "all"} ratings; '
           f'seed {args.seed}; load average {os.getloadavg()[0]:.1f} at the end '
           f'(1, 5, 15 min: {", ".join(f"{x:.1f}" for x in os.getloadavg())}).')

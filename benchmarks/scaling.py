@@ -160,7 +160,7 @@ def full_epoch(train, test, storage):
     work on the machine), the only one on larger shapes."""
     from d2l_ext.lab.fitting import fit_autorec
     epochs = 3 if train.shape[0] * train.shape[1] < 5e7 else 1
-    result = fit_autorec(train, {'test': test}, num_hiddens=HIDDEN, batch_size=BATCH,
+    result = fit_autorec(train, {'test': test}, num_hidden=HIDDEN, batch_size=BATCH,
                          num_epochs=epochs, seed=0, progress=None, storage=storage,
                          clip=(1, 5), default_rating=3)
     seconds = result.history.seconds
@@ -173,11 +173,12 @@ def partial_epoch(train, test, batches):
     """Time ``batches`` training batches and one evaluation batch, as fit_autorec's sparse
     path runs them; extrapolate to an epoch."""
     import mxnet as mx
-    from mxnet import autograd, gluon, np
+    from mxnet import gluon, np
 
     import d2l_ext as d2l
     from d2l_ext.lab import sparse as sp
-    from d2l_ext.lab.fitting import EVAL_BATCH_ENTRIES
+    from d2l_ext.lab.fitter import EVAL_BATCH_ENTRIES
+    from d2l_ext.training import step_batch
     rows, cols = train.shape
     d2l.set_seed(0)
     net = d2l.AutoRec(HIDDEN, cols, 0.05)
@@ -190,10 +191,7 @@ def partial_epoch(train, test, batches):
     for k in range(batches + 1):  # the first batch (set-up) is not counted
         t = time.perf_counter()
         X = np.array(sp.dense_rows(train, order[k * BATCH:(k + 1) * BATCH]))
-        with autograd.record():
-            l = loss(net(X), X)
-        l.backward()
-        trainer.step(X.shape[0])
+        [l] = step_batch(net, loss, trainer, [(X, X)], X.shape[0])
         float(l.sum())
         times.append(time.perf_counter() - t)
     eval_rows = max(1, min(rows, EVAL_BATCH_ENTRIES // cols))

@@ -18,6 +18,7 @@ from .datasets.ratings import COLUMNS
 from .datasets.registry import ML100K
 from .datasets.store import find_dataset
 from .errors import DataFormatError, InvalidArgumentError
+from .matrices import as_csr, check_ids, choose_storage
 
 __all__ = ['read_data_ml100k', 'split_data_ml100k', 'load_data_ml100k', 'rating_matrix',
            'interaction_matrix']
@@ -177,44 +178,64 @@ def rating_matrix(data, num_users, num_items):
         for item ``i``, 0 = unobserved; a later row for the same pair overwrites an
         earlier one, as in d2l.
     """
-    num_users, num_items = _check_size(num_users, 'num_users'), _check_size(num_items,
-                                                                            'num_items')
-    _check_table(data, 3, num_users, num_items, ratings=True)
-    users = data.iloc[:, 0].to_numpy(dtype=onp.int64) - 1
-    items = data.iloc[:, 1].to_numpy(dtype=onp.int64) - 1
-    return _dense(items, users, data.iloc[:, 2].to_numpy().astype(onp.int64),
-                  (num_items, num_users))
+    _check_table(data, 3, num_users, num_items, ratings=True)  # whole stars, as d2l
+    return interaction_matrix(data, num_users, num_items, 'item')
 
 
-def interaction_matrix(data, num_users, num_items, variant='item'):
-    """The interaction matrix item- or user-based AutoRec reads, as a NumPy float32 array.
+def interaction_matrix(data, num_users, num_items, variant='item', storage='dense'):
+    """The interaction matrix item- or user-based AutoRec reads: the package's one builder.
 
     Parameters
     ----------
     data, num_users, num_items
-        As for :func:`rating_matrix`.
+        As for :func:`rating_matrix`; ratings may be half stars (ML-10M).
     variant : {'item', 'user'}
         ``'item'``: shape ``(num_items, num_users)`` (I-AutoRec, the chapter's);
         ``'user'``: shape ``(num_users, num_items)`` (U-AutoRec).
+    storage : {'dense', 'sparse', 'auto'}, default 'dense'
+        ``'dense'``: a NumPy float32 array; ``'sparse'``: a canonical float32
+        ``scipy.sparse.csr_matrix`` (see :func:`as_csr`); ``'auto'``: sparse when one dense
+        float32 copy would exceed :data:`DENSE_LIMIT_BYTES` (see :func:`choose_storage`).
 
     Returns
     -------
-    numpy.ndarray
+    numpy.ndarray or scipy.sparse.csr_matrix
         ``m[row, col]`` = rating, 0 = unobserved; a later duplicate pair overwrites.
+
+    Raises
+    ------
+    DataFormatError
+        An id outside ``1..num_users``/``1..num_items``, or a rating that is not > 0.
     """
     if variant not in ('item', 'user'):
         raise InvalidArgumentError(f"variant must be 'item' or 'user'; found {variant!r}.")
-    matrix = rating_matrix(data, num_users, num_items)
-    return matrix if variant == 'item' else onp.ascontiguousarray(matrix.T)
+    num_users, num_items = _check_size(num_users, 'num_users'), _check_size(num_items,
+                                                                            'num_items')
+    _check_table(data, 3, num_users, num_items, ratings='real')
+    users = data.iloc[:, 0].to_numpy(dtype=onp.int64) - 1
+    items = data.iloc[:, 1].to_numpy(dtype=onp.int64) - 1
+    values = data.iloc[:, 2].to_numpy(dtype=onp.float32)
+    rows, cols, shape = ((items, users, (num_items, num_users)) if variant == 'item'
+                         else (users, items, (num_users, num_items)))
+    if choose_storage(shape, storage) == 'dense':
+        return _dense(rows, cols, values, shape)
+    from scipy import sparse
+    last = _last_of_duplicates(rows, cols, shape)
+    return as_csr(sparse.csr_matrix((values[last], (rows[last], cols[last])), shape=shape))
 
 
 def _dense(rows, cols, values, shape):
     """A float32 matrix of ``shape`` with ``values`` at ``(rows, cols)``; the last wins."""
-    import pandas as pd
     matrix = onp.zeros(shape, dtype=onp.float32)
-    last = ~pd.Series(rows * shape[1] + cols).duplicated(keep='last').to_numpy()
+    last = _last_of_duplicates(rows, cols, shape)
     matrix[rows[last], cols[last]] = values[last]
     return matrix
+
+
+def _last_of_duplicates(rows, cols, shape):
+    """Which entries to keep: of repeated ``(row, col)`` pairs, the last one."""
+    import pandas as pd
+    return ~pd.Series(rows * shape[1] + cols).duplicated(keep='last').to_numpy()
 
 
 def _check_size(value, name):
@@ -257,6 +278,8 @@ def _check_table(data, columns, num_users, num_items, ratings=False):
         values = column.to_numpy(dtype=onp.float64, na_value=onp.nan)
         if k == 2 and not ratings:  # a split may carry half stars (ML-10M) through
             bad, rule = ~onp.isfinite(values), 'numbers'
+        elif k == 2 and ratings == 'real':
+            bad, rule = ~(onp.isfinite(values) & (values > 0)), 'numbers > 0 (0 = unobserved)'
         elif k == 2:
             bad = ~(onp.isfinite(values) & (onp.floor(values) == values) & (values > 0))
             rule = 'whole numbers > 0 (0 means unobserved; d2l keeps int(rating))'
@@ -269,11 +292,4 @@ def _check_table(data, columns, num_users, num_items, ratings=False):
                                   f'found {values[row]!r} in row {data.index[row]!r} '
                                   f'({int(bad.sum())} such rows). Fix or drop those rows.')
     for k, size, what in ((0, num_users, 'user'), (1, num_items, 'item')):
-        ids = data.iloc[:, k].to_numpy(dtype=onp.float64)
-        bad = (ids < 1) | (ids > size)
-        if bad.any():
-            raise DataFormatError(
-                f'{what} ids must run from 1 to num_{what}s={size}; found {what} id '
-                f'{int(ids[bad][0])} ({int(bad.sum())} rows out of range). Pass the right '
-                f'num_{what}s, or map the ids to 1..n first with d2l.remap_ids (d2l '
-                f'indexes the matrix with id - 1).')
+        check_ids(data.iloc[:, k].to_numpy(dtype=onp.float64), size, what)

@@ -10,6 +10,7 @@ from mxnet import base
 
 from .devices import resolve_devices, split_and_load
 from .errors import EmptyDataError, InvalidArgumentError, ShapeMismatchError
+from .matrices import is_sparse
 
 __all__ = ['evaluator', 'predict', 'masked_rmse']
 
@@ -67,24 +68,26 @@ def shape_error(network, batch, error):
         f'The net cannot take a batch of shape {tuple(batch.shape)}: '
         f'{lines[0][:300] if lines else type(error).__name__}. Parameters: '
         f'{", ".join(known) or "not yet initialised"}. Expected a net built for '
-        f'{batch.shape[-1]} columns (e.g. AutoRec(num_hiddens, {batch.shape[-1]})): '
+        f'{batch.shape[-1]} columns (e.g. AutoRec(num_hidden=500, num_users={batch.shape[-1]})): '
         f'build the net for this matrix, or the matrix from the same num_users/num_items.')
 
 
 def masked_rmse(test_data, recons, *, train=None, clip=None, default_rating=None):
     """Root mean squared error over the observed (non-zero) entries of ``test_data``.
 
-    The one RMSE of this package: the chapter's evaluator, the lab's fitters and the
-    paper's protocol all score with it.
+    The one RMSE of this package: the chapter's evaluator, the lab's fitters (dense or
+    sparse storage) and the paper's protocol all score with it.
 
     Parameters
     ----------
-    test_data : array-like of shape (rows, n)
+    test_data : array-like or scipy.sparse matrix of shape (rows, n)
         Held-out ratings, 0 = unobserved: rows are items and columns users for
-        item-based AutoRec. NumPy or MXNet arrays.
-    recons : array-like of shape (rows, n)
-        Predictions for every entry.
-    train : array-like of shape (rows, n), optional, keyword-only
+        item-based AutoRec. NumPy or MXNet arrays, or a CSR (any scipy.sparse) matrix.
+    recons : array-like of shape (rows, n), or of shape (nnz,) for a CSR ``test_data``
+        Predictions for every entry; for a sparse ``test_data``, either that or only the
+        predictions at its stored entries in CSR order (row by row, columns sorted: see
+        :func:`d2l_ext.lab.sparse.observed_predictions`).
+    train : array-like or scipy.sparse matrix of shape (rows, n), optional, keyword-only
         The training ratings; needed for ``default_rating``.
     clip : (float, float), optional, keyword-only
         Clip the predictions to this range first (the paper: ``(1, 5)``).
@@ -107,35 +110,71 @@ def masked_rmse(test_data, recons, *, train=None, clip=None, default_rating=None
     InvalidArgumentError
         ``default_rating`` without ``train``.
     """
-    # Only the observed entries are converted to float64 (a few percent of the matrix).
-    test_data, recons = _as_numpy(test_data), _as_numpy(recons)
-    if test_data.shape != recons.shape:
-        raise ShapeMismatchError(
-            f'The reconstruction has shape {recons.shape} but the test matrix has shape '
-            f'{test_data.shape}: both must be (rows, columns) of the same interaction '
-            f'matrix. Check that test_iter yields the training matrix in its original '
-            f'order (shuffle=False) and that the net was built for '
-            f'{test_data.shape[-1]} columns.')
-    observed = test_data != 0  # a boolean mask: 10x faster than nonzero() here
-    count = int(onp.count_nonzero(observed))
-    if count == 0:
-        raise EmptyDataError(f'The held-out matrix of shape {test_data.shape} has no '
+    if default_rating is not None and train is None:
+        raise InvalidArgumentError('default_rating needs train=, the training matrix that '
+                                   'says which users and items were seen, e.g. '
+                                   'masked_rmse(test, recons, train=train, default_rating=3).')
+    recons = _as_numpy(recons)
+    if is_sparse(test_data):
+        csr = _canonical_csr(test_data)
+        rows = onp.repeat(onp.arange(csr.shape[0]), onp.diff(csr.indptr))
+        cols, truth = csr.indices, csr.data
+        if recons.shape != (csr.nnz,):
+            _check_shapes(csr.shape, recons.shape)
+            recons = recons[rows, cols]
+        pred, shape = recons.astype(onp.float64), csr.shape
+    else:
+        # Only the observed entries are converted to float64 (a few percent of the matrix).
+        test_data = _as_numpy(test_data)
+        _check_shapes(test_data.shape, recons.shape)
+        observed = test_data != 0  # a boolean mask: 10x faster than nonzero() here
+        truth, pred, shape = test_data[observed], recons[observed].astype(onp.float64), \
+            test_data.shape
+        if default_rating is not None:
+            rows, cols = onp.nonzero(observed)
+    if truth.size == 0:
+        raise EmptyDataError(f'The held-out matrix of shape {shape} has no '
                              f'observed (non-zero) rating, so the RMSE is undefined '
                              f'(expected at least one rating). Check the split: the test '
                              f'or validation part is empty (test_ratio=0, or too little '
                              f'data).')
-    pred = recons[observed].astype(onp.float64)
     if default_rating is not None:
-        if train is None:
-            raise InvalidArgumentError('default_rating needs train=, the training matrix '
-                                       'that says which users and items were seen.')
-        seen = _as_numpy(train) != 0
-        rows, cols = onp.nonzero(observed)
-        pred[~seen.any(axis=1)[rows] | ~seen.any(axis=0)[cols]] = default_rating
+        rows_seen, cols_seen = _seen(train)
+        pred[~rows_seen[rows] | ~cols_seen[cols]] = default_rating
     if clip is not None:
         pred = onp.clip(pred, *clip)
-    error = test_data[observed].astype(onp.float64) - pred
-    return float(onp.sqrt(onp.square(error).sum() / count))
+    error = truth.astype(onp.float64) - pred
+    return float(onp.sqrt(onp.square(error).sum() / truth.size))
+
+
+def _check_shapes(test_shape, recons_shape):
+    if tuple(test_shape) != tuple(recons_shape):
+        raise ShapeMismatchError(
+            f'The reconstruction has shape {tuple(recons_shape)} but the test matrix has '
+            f'shape {tuple(test_shape)}: both must be (rows, columns) of the same '
+            f'interaction matrix. Check that test_iter yields the training matrix in its '
+            f'original order (shuffle=False) and that the net was built for '
+            f'{test_shape[-1]} columns.')
+
+
+def _canonical_csr(matrix):
+    """CSR with sorted indices and no stored zeros (a copy only when needed)."""
+    csr = matrix.tocsr()
+    if not csr.has_sorted_indices or (csr.data == 0).any():
+        csr = csr.copy()
+        csr.eliminate_zeros()
+        csr.sort_indices()
+    return csr
+
+
+def _seen(train):
+    """Which rows and which columns of ``train`` (dense or sparse) hold a rating."""
+    if is_sparse(train):
+        csr = _canonical_csr(train)
+        return (onp.diff(csr.indptr) > 0,
+                onp.bincount(csr.indices, minlength=csr.shape[1]) > 0)
+    seen = _as_numpy(train) != 0
+    return seen.any(axis=1), seen.any(axis=0)
 
 
 def _as_numpy(array):

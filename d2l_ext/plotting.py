@@ -14,8 +14,10 @@ Figures are ``matplotlib.figure.Figure`` objects not registered with pyplot, so 
 notebook shows them only when they are displayed, and scripts can ``savefig`` them.
 """
 import io
+import math
 import sys
 
+from .errors import EmptyDataError, InvalidArgumentError
 from .history import LABELS
 
 __all__ = ['plot_history', 'plot_runs', 'show_figure', 'LiveFigure', 'ProgressBar',
@@ -95,8 +97,13 @@ def plot_history(history, title=None):
     return fig
 
 
-def plot_runs(histories, title, column='val_rmse', *, ax=None, ylabel=None):
+def plot_runs(histories, title, column='val_rmse', *, ax=None, ylabel=None, styles=None,
+              ymax=None, distinct=False, fontsize=8):
     """One column of several runs against the epoch, each run's best epoch starred.
+
+    The star marks the epoch the run chose (``History.chosen_epoch``) or, when it chose
+    none, the epoch with the lowest ``column`` (:meth:`History.best_epoch`). The y range
+    always includes every star, so a run far worse than the others stays visible.
 
     Parameters
     ----------
@@ -106,9 +113,18 @@ def plot_runs(histories, title, column='val_rmse', *, ax=None, ylabel=None):
     column : str, default 'val_rmse'
         The column to draw (a name of :data:`d2l_ext.history.METRICS`).
     ax : matplotlib.axes.Axes, optional
-        Draw into these axes; by default a new figure is made.
+        Draw into these axes; by default a new 6.5 x 3.8 inch figure.
     ylabel : str, optional
         Defaults to the column's label.
+    styles : dict of str to str, optional
+        Label -> line style (e.g. ``'--'``) for some of the runs.
+    ymax : float, optional
+        Top of the y axis; by default a little above the highest star.
+    distinct : bool, default False
+        Keep runs whose curves coincide visible: each later line is thinner, in another
+        line style, with its own markers at other epochs, and drawn above the earlier ones.
+    fontsize : float, default 8
+        Of the legend.
 
     Returns
     -------
@@ -119,21 +135,40 @@ def plot_runs(histories, title, column='val_rmse', *, ax=None, ylabel=None):
         from matplotlib.figure import Figure
         fig = Figure(figsize=(6.5, 3.8), layout='constrained')
         ax = fig.subplots()
-    lows, highs = [], []
+    styles = styles or {}
+    line_styles, markers = ('-', '--', '-.', ':'), ('o', 's', '^', 'D', 'v', 'P')
+    lows, highs, stars = [], [], []
     for k, (label, history) in enumerate(histories.items()):
         values = getattr(history, column)
+        look = dict(color=f'C{k}', lw=1.5, ls=styles.get(label, '-'))
+        if distinct:
+            look.update(lw=max(3.2 - 0.8 * k, 1.0), marker=markers[k % len(markers)], ms=4,
+                        markevery=(k % 5, 5), zorder=2 + k,
+                        ls=styles.get(label, line_styles[k % len(line_styles)]))
         best = history.chosen_epoch or history.best_epoch(column)
+        if best is None:  # no finite value: a run that diverged at once
+            ax.plot(history.epoch, values, label=f'{label} (diverged)', **look)
+            continue
         at_best = values[history.epoch.index(best)]
-        line, = ax.plot(history.epoch, values, color=f'C{k}', lw=1.3,
-                        label=f'{label} (best epoch {best}: {at_best:.3f})')
-        ax.plot(best, at_best, '*', ms=11, color=line.get_color())
-        lows.append(min(values))
-        highs.append(max(values))
+        ax.plot(history.epoch, values, label=f'{label} (best epoch {best}: {at_best:.3f})',
+                **look)
+        ax.plot(best, at_best, '*', ms=12, color=look['color'], mec='black', mew=0.5,
+                zorder=20)
+        finite = [v for v in values if math.isfinite(v)]
+        lows.append(min(finite))
+        highs.append(max(finite))
+        stars.append(at_best)
+    if not stars:
+        raise EmptyDataError(f'None of the {len(histories)} runs has a finite {column!r}: '
+                             f'nothing to draw. Check the runs (they diverged at once).')
     low = min(lows)
+    top = ymax if ymax is not None else max(
+        min(max(highs), low + 0.3) + 0.01,
+        max(stars) + max(0.05, 0.25 * (max(stars) - min(stars))))
     ax.set(xlabel='epoch', ylabel=ylabel or LABELS[column], title=title,
-           ylim=(low - 0.02, min(max(highs), low + 0.3) + 0.01))
+           ylim=(low - 0.02, top))
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=fontsize)
     return ax.figure
 
 
@@ -232,7 +267,6 @@ def make_reporter(progress, num_epochs, title=None):
     -------
     reporter or None
     """
-    from .errors import InvalidArgumentError
     if progress is None or progress is False:
         return None
     if progress == 'auto':

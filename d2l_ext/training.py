@@ -24,49 +24,69 @@ from .evaluation import shape_error
 from .history import LABELS, History
 from .plotting import make_reporter
 
-__all__ = ['EarlyStopping', 'run_epochs', 'train_recsys_rating']
+__all__ = ['EarlyStopping', 'run_epochs', 'step_batch', 'train_recsys_rating']
 
 
 class EarlyStopping:
-    """The rule that chooses the best epoch and stops a run that no longer improves.
+    """The rule that stops a run that no longer improves, on :meth:`History.best_epoch`.
+
+    The best epoch is :meth:`d2l_ext.History.best_epoch` of the selection column (the
+    first of equal lowest finite values); the run stops ``patience`` epochs after it.
 
     Parameters
     ----------
     patience : int, optional
         Stop after this many epochs without a new best score; ``None`` never stops.
-
-    Attributes
-    ----------
-    best_epoch : int or None
-        The epoch with the lowest score so far (the first of equal ones).
-    best_score : float
     """
 
     def __init__(self, patience=None):
-        self.patience, self.best_epoch, self.best_score = patience, None, math.inf
+        self.patience = patience
 
-    def update(self, epoch, score):
-        """Record an epoch's score (lower is better); return True if it is a new best."""
-        if self.best_epoch is None or score < self.best_score:
-            self.best_epoch, self.best_score = epoch, score
-            return True
-        return False
-
-    def should_stop(self, epoch):
-        """True when ``patience`` epochs have passed since the best one."""
-        return (self.patience is not None and self.best_epoch is not None
-                and epoch - self.best_epoch >= self.patience)
+    def check(self, history, column):
+        """After an epoch: ``(is_new_best, should_stop)`` for ``history``'s last epoch."""
+        epoch, best = history.epoch[-1], history.best_epoch(column)
+        stop = (self.patience is not None and best is not None
+                and epoch - best >= self.patience)
+        return best == epoch, stop
 
     @classmethod
     def replay(cls, scores, patience):
         """The epoch at which a run with these per-epoch scores would stop (the last epoch
         if it would not), and the best epoch; epochs count from 1."""
-        rule = cls(patience)
+        rule, history = cls(patience), History()
         for epoch, score in enumerate(scores, start=1):
-            rule.update(epoch, score)
-            if rule.should_stop(epoch):
-                return epoch, rule.best_epoch
-        return len(scores), rule.best_epoch
+            history.append(epoch, val_rmse=score)
+            if rule.check(history, 'val_rmse')[1]:
+                break
+        return len(history), history.best_epoch('val_rmse')
+
+
+def step_batch(net, loss, trainer, parts, batch_size):
+    """One optimisation step: the batch loop's body, shared by every trainer here.
+
+    Parameters
+    ----------
+    net, loss, trainer
+        The Block, the per-example loss and the ``gluon.Trainer``.
+    parts : list of tuple
+        One ``(features..., label)`` tuple per device; the loss is
+        ``loss(net(*features), label)`` (AutoRec: ``(X, X)``; MF: ``(users, items,
+        ratings)``).
+    batch_size : int
+        Examples in the whole batch; ``trainer.step`` normalises by it.
+
+    Returns
+    -------
+    list of mxnet.numpy.ndarray
+        The per-example losses of each part, still on their devices.
+    """
+    with autograd.record():
+        preds = [net(*part[:-1]) for part in parts]
+        losses = [loss(p, part[-1]) for p, part in zip(preds, parts)]
+    for l in losses:
+        l.backward()
+    trainer.step(batch_size)
+    return losses
 
 
 def run_epochs(train_epoch, evaluate, num_epochs, *, net=None, select_on=None,
@@ -121,14 +141,17 @@ def run_epochs(train_epoch, evaluate, num_epochs, *, net=None, select_on=None,
             if not all(math.isfinite(v) for v in (train_loss, *metrics.values())):
                 history.stopped = _diverged(epoch, train_loss, metrics, learning_rate)
                 warnings.warn(f'Training {history.stopped}.', RuntimeWarning, stacklevel=3)
-            elif column is not None and rule.update(epoch, metrics[column]):
-                history.chosen_epoch = epoch
-                if restore_best:
-                    best_params = {k: v.data().copy() for k, v in net.collect_params().items()}
-            elif rule.should_stop(epoch):
-                history.stopped = (f'stopped early at epoch {epoch}: no better {select_on} '
-                                   f'RMSE in {patience} epochs after epoch '
-                                   f'{history.chosen_epoch}')
+            elif column is not None:
+                new_best, stop = rule.check(history, column)
+                if new_best:
+                    history.chosen_epoch = epoch
+                    if restore_best:
+                        best_params = {k: v.data().copy()
+                                       for k, v in net.collect_params().items()}
+                elif stop:
+                    history.stopped = (f'stopped early at epoch {epoch}: no better '
+                                       f'{select_on} RMSE in {patience} epochs after epoch '
+                                       f'{history.chosen_epoch}')
             if reporter is not None:
                 reporter.update(history)
             if history.stopped:
@@ -181,8 +204,8 @@ def _check_first_batch(net, loss, values, devices, inter_mat):
             raise ShapeMismatchError(
                 f'The net maps a row of {one[0].shape[-1]} columns to {out.shape[-1]} '
                 f'columns; a reconstruction must have the input\'s width. Expected a net '
-                f'built for {one[0].shape[-1]} columns, e.g. AutoRec(num_hiddens, '
-                f'{one[0].shape[-1]}): build the net for the number of users (columns) '
+                f'built for {one[0].shape[-1]} columns, e.g. AutoRec(num_hidden=500, '
+                f'num_users={one[0].shape[-1]}): build the net for the number of users (columns) '
                 f'of the matrix it trains on.')
         loss(out, one[-1])
     except base.MXNetError as error:
@@ -293,17 +316,12 @@ def _chapter_epoch(net, train_iter, loss, trainer, devices, inter_mat):
             if epoch == 1 and batches == 0:  # before the first step: do shapes fit?
                 _check_first_batch(net, loss, values, devices, inter_mat)
             input_data = [split_and_load(v, devices) for v in values]
-            train_feat = input_data[:-1] if len(values) > 1 else input_data
-            train_label = input_data[-1]
-            with autograd.record():
-                preds = [net(*t) for t in zip(*train_feat)]
-                ls = [loss(p, s) for p, s in zip(preds, train_label)]
-            for l in ls:
-                l.backward()
+            if len(values) == 1:  # AutoRec: the rows are the features and the label
+                input_data = input_data * 2
+            ls = step_batch(net, loss, trainer, list(zip(*input_data)), values[0].shape[0])
             # Kept on the device: one copy to NumPy per epoch, not a sync per batch.
             batch_means.append([l.mean() for l in ls])
             batches += 1
-            trainer.step(values[0].shape[0])
             speed['examples'] += values[0].shape[0]
         if batches == 0:
             raise EmptyDataError(f'train_iter yielded no batch in epoch {epoch}: expected '

@@ -11,7 +11,7 @@ leaves all four out):
 - ``browser``: every test in a ``test_*_browser.py`` file (Debian's Chromium), marked here;
 - ``slow``: marked in the test files (training in a subprocess, benchmarks);
 - ``network``: marked in the test files; skipped here, with the reason, when the package
-  index cannot be reached.
+  index (or the ``url=`` the marker names) cannot be reached.
 """
 import functools
 import urllib.request
@@ -39,20 +39,24 @@ def pytest_collection_modifyitems(items):
 
 
 @functools.cache
-def index_unreachable():
-    """Why the package index cannot be read from here, or '' when it can."""
-    from tools.platforms import INDEX_URL
+def unreachable(url):
+    """Why ``url`` cannot be read from here, or '' when it can."""
     try:
-        with urllib.request.urlopen(f'{INDEX_URL}/pip/', timeout=15):
+        with urllib.request.urlopen(url, timeout=15):
             return ''
     except OSError as error:
-        return f'the package index {INDEX_URL} cannot be reached ({error})'
+        return f'{url} cannot be reached ({error})'
 
 
 def pytest_runtest_setup(item):
-    if item.get_closest_marker('network') and index_unreachable():
-        pytest.skip(f'{index_unreachable()}: this test checks the pins against it, and '
-                    f'runs when the network is back')
+    marker = item.get_closest_marker('network')
+    if marker is None:
+        return
+    from tools.platforms import INDEX_URL
+    url = marker.kwargs.get('url', f'{INDEX_URL}/pip/')
+    if unreachable(url):
+        pytest.skip(f'{unreachable(url)}: this test needs it, and runs when the network '
+                    f'is back')
 
 
 @pytest.fixture(scope='session')

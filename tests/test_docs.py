@@ -33,3 +33,22 @@ def test_link_finder_sees_a_broken_link(tmp_path):
     page = tmp_path / 'page.md'
     page.write_text('[a](docs/none.md) [b](https://example.org/x) ![c](pic.png "t")\n')
     assert local_links(page) == ['docs/none.md', 'pic.png']
+
+
+def test_sections_the_readme_names_exist_in_their_notebooks():
+    """The paths through the course name notebooks' sections: ``02's "The model"``."""
+    import json
+    readme = (ROOT / 'README.md').read_text(encoding='utf-8')
+    named = re.findall(r'\b(\d\d)\'s (?:sections )?((?:"[^"]+"(?:,| and|;|\s)*)+)', readme)
+    pairs = [(nb, ' '.join(title.split())) for nb, titles in named
+             for title in re.findall(r'"([^"]+)"', titles)]
+    assert len(pairs) >= 10, pairs
+    missing = []
+    for number, title in pairs:
+        [notebook] = (ROOT / 'notebooks').glob(f'{number}-*.ipynb')
+        cells = json.loads(notebook.read_text(encoding='utf-8'))['cells']
+        headings = {line[3:].strip() for c in cells if c['cell_type'] == 'markdown'
+                    for line in ''.join(c['source']).splitlines() if line.startswith('## ')}
+        if title not in headings:
+            missing.append(f'{notebook.name}: "{title}"')
+    assert not missing, f'the README names sections that do not exist: {missing}'

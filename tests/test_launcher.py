@@ -244,8 +244,8 @@ def other_python3():
     """A Python 3 other than 3.11 on this machine (pyenv's, or on the PATH), or None."""
     candidates = sorted(Path.home().glob('.pyenv/versions/3.1[2-9]*/bin/python3'))
     candidates += [Path(p) for p in map(shutil.which, ('python3.12', 'python3.13')) if p]
-    return next((str(c) for c in candidates if launcher.python_version_of(c) not in (None,
-                                                                              (3, 11))), None)
+    return next((str(c) for c in candidates
+                 if launcher.python_version_of(c) not in (None, (3, 11))), None)
 
 
 def test_the_real_launcher_hands_over_from_python312_to_a_311(tmp_path):

@@ -37,7 +37,7 @@ LAB = '''
 from d2l_ext.lab.fitting import fit_autorec
 fit = d2l.interaction_matrix(train, num_users, num_items)
 held = d2l.interaction_matrix(test, num_users, num_items)
-result = fit_autorec(fit, {'test': held}, num_hiddens=16, lr=0.01, num_epochs=4,
+result = fit_autorec(fit, {'test': held}, num_hidden=16, lr=0.01, num_epochs=4,
                      batch_size=16, seed=0)
 print('done', len(result.history))
 '''

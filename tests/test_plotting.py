@@ -68,3 +68,29 @@ def test_make_reporter_choices():
     assert seen[0][0] == 1 and 'val_rmse' in seen[0][1]
     with pytest.raises(d2l.InvalidArgumentError, match='progress must be'):
         make_reporter('loud', 3)
+
+
+def test_plot_runs_keeps_an_outlier_visible_and_survives_a_diverged_run():
+    good, bad = lab_history(best=3), History()
+    for e, v in enumerate([1.6, 1.3, 1.22, 1.25], start=1):
+        bad.append(e, train_loss=1.0, val_rmse=v)
+    diverged = History()
+    for e, v in enumerate([1.0, float('nan')], start=1):
+        diverged.append(e, train_loss=1.0, val_rmse=v)
+    fig = plot_runs({'good': good, 'bad': bad, 'diverged': diverged}, 'sweep',
+                    styles={'bad': '--'})
+    [ax] = fig.axes
+    low, high = ax.get_ylim()
+    assert low < 0.9 and high > 1.22  # every star in range
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ['good (best epoch 3: 0.900)', 'bad (best epoch 3: 1.220)',
+                      'diverged (best epoch 1: 1.000)']
+    assert [line.get_linestyle() for line in ax.get_lines()[::2]] == ['-', '--', '-']
+    assert plot_runs({'good': good}, 'capped', ymax=1.5).axes[0].get_ylim()[1] == 1.5
+
+
+def test_plot_runs_refuses_runs_without_a_finite_value():
+    nan = History()
+    nan.append(1, train_loss=1.0, val_rmse=float('nan'))
+    with pytest.raises(d2l.EmptyDataError, match='finite'):
+        plot_runs({'nan': nan}, 'sweep')

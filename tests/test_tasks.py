@@ -56,3 +56,27 @@ def test_venv_branch_is_skipped_when_the_stamp_matches(tmp_path, monkeypatch):
     monkeypatch.setattr(launcher, 'VENV', venv)
     monkeypatch.setattr(tasks, 'run', lambda *a, **k: (_ for _ in ()).throw(AssertionError(a)))
     assert tasks.venv_python(tasks.read_env_file(), 'digest') == venv / 'bin' / 'python'
+
+
+def test_quick_leaves_out_the_four_tiers_and_keeps_the_other_arguments(monkeypatch):
+    ran = []
+    monkeypatch.setattr(tasks, 'env_python', lambda: '/env/bin/python')
+    monkeypatch.setattr(tasks, 'run', lambda cmd, **kwargs: ran.append(cmd))
+    monkeypatch.setattr(launcher, 'ensure_runnable', lambda argv: None)
+    assert tasks.main(['tasks.py', 'test', '--quick', '-k', 'history']) == 0
+    assert tasks.main(['tasks.py', 'test', '-x']) == 0
+    quick, full = ran
+    assert quick == ['/env/bin/python', '-m', 'pytest', '-m',
+                     'not (notebooks or browser or slow or network)', '-k', 'history']
+    assert full == ['/env/bin/python', '-m', 'pytest', '-x']   # CI's run: every tier
+
+
+def test_every_tier_is_a_registered_marker():
+    import tomllib
+
+    from tests.conftest import ROOT
+    config = tomllib.loads((ROOT / 'pyproject.toml').read_text())['tool']['pytest']
+    registered = {line.split(':')[0].split('(')[0] for line in config['ini_options']['markers']}
+    assert registered == {'notebooks', 'browser', 'slow', 'network'}
+    assert '--strict-markers' in config['ini_options']['addopts']
+    assert all(tier in tasks.QUICK[-1] for tier in registered)

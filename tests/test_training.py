@@ -62,5 +62,11 @@ def test_early_stopping_rule_is_the_loops_rule():
     from d2l_ext.training import EarlyStopping
     assert EarlyStopping.replay([1.0, 0.9, 0.95, 0.96, 0.97], patience=2) == (4, 2)
     assert EarlyStopping.replay([1.0, 0.9, 0.8], patience=2) == (3, 3)
-    rule = EarlyStopping(patience=None)
-    assert rule.update(1, 0.5) and not rule.update(2, 0.5) and not rule.should_stop(99)
+    rule, history = EarlyStopping(patience=None), d2l.History()
+    history.append(1, val_rmse=0.5)
+    assert rule.check(history, 'val_rmse') == (True, False)
+    history.append(2, val_rmse=0.5)  # equal is not better: the first of equal ones stays
+    assert rule.check(history, 'val_rmse') == (False, False)
+    history.append(3, val_rmse=float('nan'))  # a non-finite score is passed over
+    assert rule.check(history, 'val_rmse') == (False, False)
+    assert EarlyStopping(patience=2).check(history, 'val_rmse') == (False, True)

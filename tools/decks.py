@@ -95,7 +95,8 @@ RAW_TEX = r'\\[A-Za-z]{2,}|\$[^$\n]*[\\^_{}][^$\n]*\$|\$\$|\\[(\[]'
 #: preformatted output that looks like TeX.
 MEASURE = """(() => {
   const slide = Reveal.getCurrentSlide();
-  const heading = slide.querySelector('h1, h2, h3, h4');
+  const heading = slide.querySelector('h1, h2, h3, h4') ||
+                  slide.querySelector('.jp-InputArea-editor, p, li');
   const text = (heading || slide).innerText.trim().split('\\n')[0];
   const scale = Reveal.getScale() || 1;
   const frame = document.querySelector('.reveal .slides').getBoundingClientRect();

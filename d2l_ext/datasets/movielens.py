@@ -240,7 +240,7 @@ def read_data_ml10m(data_dir=None):
     Notes
     -----
     A dense float32 ``(num_items, num_users)`` matrix of ML-10M takes 3 GB: build its
-    interaction matrices sparse (:func:`d2l_ext.lab.sparse.sparse_interaction_matrix`).
+    interaction matrices sparse (``d2l_ext.data.interaction_matrix(..., storage='sparse')``).
     """
     folder = find_dataset(ML10M, data_dir)
     return parse_ratings_dat(folder / ML10M.key_file, ML10M)

@@ -155,7 +155,7 @@ def read_data_netflix(source):
     Notes
     -----
     The full data holds 100M ratings: 3.2 GB as this frame. Build its interaction
-    matrices sparse (:func:`d2l_ext.lab.sparse.sparse_interaction_matrix`): a dense
+    matrices sparse (``d2l_ext.data.interaction_matrix(..., storage='sparse')``): a dense
     float32 (items, users) matrix would take 34 GB.
     """
     import pandas as pd

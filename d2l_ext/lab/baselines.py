@@ -5,40 +5,51 @@ item-based AutoRec reads (0 = unobserved, see :func:`d2l_ext.data.interaction_ma
 and returns a full reconstruction of that shape, so all of them are scored by the same
 :func:`d2l_ext.masked_rmse` on the same held-out matrix: a like-for-like comparison.
 
-- :func:`global_mean`: predict the mean training rating everywhere.
-- :func:`fit_bias`: :math:`\\hat r_{iu} = \\mu + b_i + b_u`, regularised least squares,
-  solved by alternating closed-form updates (Koren, "Factor in the neighbors", 2008).
-- :class:`MF` and :func:`fit_mf`: d2l's matrix factorisation section (Koren, Bell and
-  Volinsky, 2009): user/item embeddings plus biases, ``gluon.loss.L2Loss``, Adam, with the
-  book's settings (30 factors, lr 0.002, wd 1e-5, batch size 512) as defaults.
+Each is a fitter of :mod:`d2l_ext.lab.fitting` (``fit(train, evals, config, evaluation)
+-> FitResult``), so the protocol runs them exactly as it runs AutoRec:
+
+- :class:`MeanFitter` (:func:`global_mean`): predict the mean training rating everywhere.
+- :class:`BiasFitter` (:func:`fit_bias`): :math:`\\hat r_{iu} = \\mu + b_i + b_u`,
+  regularised least squares, solved by alternating closed-form updates (Koren, "Factor in
+  the neighbors", 2008).
+- :class:`MFFitter` (:class:`MF`, :func:`fit_mf`): d2l's matrix factorisation section
+  (Koren, Bell and Volinsky, 2009): user/item embeddings plus biases,
+  ``gluon.loss.L2Loss``, Adam, with the book's settings (30 factors, lr 0.002, wd 1e-5,
+  batch size 512, 20 epochs) as defaults.
 """
 from dataclasses import dataclass
 
-import mxnet as mx
 import numpy as onp
-from mxnet import autograd, gluon, np
+from mxnet import np
 from mxnet.gluon import nn
 
-from ..devices import resolve_devices
 from ..errors import EmptyDataError, InvalidArgumentError, ShapeMismatchError
-from ..reproducibility import set_seed
-from .fitting import check_evals, dense_evaluation, fit_epochs
+from ..history import History
+from ..matrices import as_csr, is_sparse
+from ..training import step_batch
+from . import fitter as api
 
-__all__ = ['global_mean', 'BiasBaseline', 'fit_bias', 'MF', 'mf_reconstruction', 'fit_mf']
+__all__ = ['global_mean', 'BiasBaseline', 'fit_bias', 'MF', 'mf_reconstruction', 'fit_mf',
+           'MeanFitter', 'BiasFitter', 'MFFitter']
 
 
 def _observed(train):
-    """Row (item) indices, column (user) indices and ratings of the non-zero entries."""
-    if train.ndim != 2:
-        raise ShapeMismatchError(f'Expected an interaction matrix of shape '
-                                 f'(num_items, num_users); '
-                          f'found an array of shape {train.shape}. Build it with '
-                                 f'd2l_ext.data.interaction_matrix.')
-    items, users = onp.nonzero(train)
+    """Row (item) indices, column (user) indices and ratings of the observed entries of a
+    dense or sparse matrix, in row-major order."""
+    if getattr(train, 'ndim', 2) != 2:
+        raise ShapeMismatchError(f'Expected an interaction matrix of shape (num_items, '
+                                 f'num_users); found an array of shape {train.shape}. Build '
+                                 f'it with d2l_ext.data.interaction_matrix.')
+    if is_sparse(train):
+        coo = as_csr(train).tocoo()
+        items, users, values = coo.row, coo.col, coo.data
+    else:
+        items, users = onp.nonzero(train)
+        values = train[items, users]
     if items.size == 0:
         raise EmptyDataError('The training matrix has no observed (non-zero) rating: '
                              'nothing to fit. Check the split.')
-    return items, users, train[items, users].astype(onp.float64)
+    return items.astype(onp.int64), users.astype(onp.int64), values.astype(onp.float64)
 
 
 def global_mean(train):
@@ -46,7 +57,7 @@ def global_mean(train):
 
     Parameters
     ----------
-    train : numpy.ndarray of shape (num_items, num_users)
+    train : numpy.ndarray or scipy.sparse matrix of shape (num_items, num_users)
         Training ratings, 0 = unobserved.
 
     Returns
@@ -74,10 +85,11 @@ class BiasBaseline:
     item_bias: onp.ndarray
     user_bias: onp.ndarray
 
-    def predict(self):
-        """Return the full prediction matrix, shape ``(num_items, num_users)``, float32."""
-        return (self.mu + self.item_bias[:, None] + self.user_bias[None, :]).astype(
-            onp.float32)
+    def predict(self, begin=0, end=None):
+        """The prediction of rows ``begin:end`` (all rows by default) for every column,
+        float32 of shape ``(end - begin, num_users)``."""
+        rows = self.item_bias[begin:end]
+        return (self.mu + rows[:, None] + self.user_bias[None, :]).astype(onp.float32)
 
 
 def fit_bias(train, reg_item=10.0, reg_user=10.0, num_iters=10):
@@ -89,7 +101,7 @@ def fit_bias(train, reg_item=10.0, reg_user=10.0, num_iters=10):
 
     Parameters
     ----------
-    train : numpy.ndarray of shape (num_items, num_users)
+    train : numpy.ndarray or scipy.sparse matrix of shape (num_items, num_users)
         Training ratings, 0 = unobserved.
     reg_item, reg_user : float, default 10.0
         :math:`\\lambda_i, \\lambda_u \\ge 0`: shrink the biases of items and users with few
@@ -116,6 +128,40 @@ def fit_bias(train, reg_item=10.0, reg_user=10.0, num_iters=10):
         resid = ratings - mu - b_item[items]
         b_user = onp.bincount(users, resid, num_users) / onp.maximum(n_user + reg_user, 1e-12)
     return BiasBaseline(float(mu), b_item, b_user)
+
+
+class _ClosedForm(api.Fitter):
+    """A fitter without epochs: fit once, score once; an empty history."""
+
+    has_epochs = False
+
+    def _fit(self, train, evals, config, evaluation):
+        model, predict_rows = self._model(train)
+        predict = api.RowPredictor(train.shape, predict_rows)
+        scores = api.scorer(predict, train, evals, evaluation)()
+        return api.FitResult(History(), model, None, scores, predict)
+
+
+@dataclass(frozen=True)
+class MeanFitter(_ClosedForm):
+    """Predict the mean training rating everywhere (:func:`global_mean`)."""
+
+    def _model(self, train):
+        mu = global_mean(train)
+        return mu, lambda begin, end: onp.full((end - begin, train.shape[1]), mu, onp.float32)
+
+
+@dataclass(frozen=True)
+class BiasFitter(_ClosedForm):
+    """The user/item biases (:func:`fit_bias`): ``reg_item``, ``reg_user``, ``num_iters``."""
+
+    reg_item: float = 10.0
+    reg_user: float = 10.0
+    num_iters: int = 10
+
+    def _model(self, train):
+        model = fit_bias(train, self.reg_item, self.reg_user, self.num_iters)
+        return model, model.predict
 
 
 class MF(nn.Block):
@@ -162,76 +208,78 @@ def mf_reconstruction(net):
         ``recons[i, u]`` = :math:`\\mathbf{q}_i^\\top \\mathbf{p}_u + b_i + b_u`, the layout
         of AutoRec's reconstruction, ready for :func:`d2l_ext.masked_rmse`.
     """
-    P = net.P.weight.data().asnumpy()
-    Q = net.Q.weight.data().asnumpy()
-    b_u = net.user_bias.weight.data().asnumpy()[:, 0]
-    b_i = net.item_bias.weight.data().asnumpy()[:, 0]
-    return (Q @ P.T + b_i[:, None] + b_u[None, :]).astype(onp.float32)
+    return _mf_rows(net)(0, net.Q.weight.shape[0])
 
 
-def fit_mf(train, evals=None, *, num_factors=30, lr=0.002, wd=1e-5, num_epochs=20,
-           batch_size=512, sigma=0.01, optimizer='adam', seed=None, devices=None,
-           clip=None, default_rating=None, select_on=None, patience=None,
-           restore_best=False, progress='auto', title=None):
-    """Train d2l's :class:`MF` on the observed entries of an interaction matrix.
+def _mf_rows(net):
+    """``predict_rows(begin, end)`` of a trained :class:`MF` (items as rows)."""
+
+    def predict_rows(begin, end):
+        P = net.P.weight.data().asnumpy()
+        Q = net.Q.weight.data()[begin:end].asnumpy()
+        b_u = net.user_bias.weight.data().asnumpy()[:, 0]
+        b_i = net.item_bias.weight.data()[begin:end].asnumpy()[:, 0]
+        return (Q @ P.T + b_i[:, None] + b_u[None, :]).astype(onp.float32)
+
+    return predict_rows
+
+
+@dataclass(frozen=True)
+class MFFitter(api.Fitter):
+    """d2l's :class:`MF` trained on the observed entries of an interaction matrix.
 
     The loop is the book's (``gluon.loss.L2Loss`` on each rating, Adam with weight decay
-    ``wd`` on every parameter, ``Normal(sigma)`` initialisation, minibatches of ratings in
-    a new random order each epoch) with the bookkeeping of
-    :func:`d2l_ext.lab.fitting.fit_autorec`, so the two are trained and scored alike.
+    on every parameter, ``Normal(sigma)`` initialisation, minibatches of ratings in a new
+    random order each epoch) through the same set-up, batch step and scoring as
+    :class:`~d2l_ext.lab.fitting.AutoRecFitter`, so the two are trained and scored alike.
+    ``history.train_loss`` is the mean L2 loss per rating.
 
     Parameters
     ----------
-    train : numpy.ndarray of shape (num_items, num_users)
+    num_factors : int, default 30
+    """
+
+    num_factors: int = 30
+    defaults = api.FitConfig(num_epochs=20, batch_size=512)
+
+    def _fit(self, train, evals, config, evaluation):
+        items, users, ratings = _observed(train)
+        num_items, num_users = train.shape
+        api.seed_first(config)
+        net = MF(self.num_factors, num_users, num_items)
+        device, trainer, loss = api.setup(net, config)
+        u_nd = np.array(users, ctx=device, dtype='int64')
+        i_nd = np.array(items, ctx=device, dtype='int64')
+        r_nd = np.array(ratings, ctx=device, dtype='float32')
+
+        def step(index):
+            index = np.array(index, ctx=device, dtype='int64')
+            part = (u_nd[index], i_nd[index], r_nd[index])
+            return step_batch(net, loss, trainer, [part], part[2].shape[0])
+
+        return api.train_epochs(net, step, ratings.size, _mf_rows(net), train, evals, config,
+                            evaluation)
+
+
+def fit_mf(train, evals=None, **options):
+    """Train d2l's :class:`MF`: the shortcut for ``MFFitter(num_factors).fit(train,
+    evals, FitConfig(...), EvalConfig(...))``.
+
+    Parameters
+    ----------
+    train : numpy.ndarray or scipy.sparse matrix of shape (num_items, num_users)
         Training ratings, 0 = unobserved.
-    evals : dict of str to numpy.ndarray, optional
+    evals : dict of str to matrix, optional
         Held-out matrices of the same shape, e.g. ``{'val': ..., 'test': ...}``.
-    num_factors, lr, wd, num_epochs, batch_size, sigma, optimizer
-        Hyperparameters; the defaults are d2l's MF section's.
-    seed : int, optional
-        Seeds Python, NumPy and MXNet before initialisation, and the batch order.
-    devices : list of mxnet.Context, optional
-        Only the first is used; defaults to :func:`d2l_ext.try_all_gpus`.
-    clip, default_rating, select_on, patience, restore_best, progress, title
-        As in :func:`d2l_ext.lab.fitting.fit_autorec`.
+    **options
+        ``num_factors``, fields of :class:`~d2l_ext.lab.fitting.FitConfig` (defaults:
+        d2l's MF section, 20 epochs, batch size 512) and of
+        :class:`~d2l_ext.lab.fitting.EvalConfig`.
 
     Returns
     -------
     FitResult
-        ``history`` has ``train_loss`` (mean L2 loss per rating), ``train_rmse``, one
-        ``<name>_rmse`` per evaluation matrix and ``seconds`` per epoch; ``net`` is the
-        :class:`MF`.
+        ``net`` is the :class:`MF`.
     """
-    evals = check_evals(train, evals, select_on)
-    items, users, ratings = _observed(train)
-    num_items, num_users = train.shape
-    device = resolve_devices(devices)[0]
-    if seed is not None:
-        set_seed(seed)
-    net = MF(num_factors, num_users, num_items)
-    net.initialize(init=mx.init.Normal(sigma), ctx=device, force_reinit=True)
-    trainer = gluon.Trainer(net.collect_params(), optimizer,
-                            {'learning_rate': lr, 'wd': wd})
-    loss = gluon.loss.L2Loss()
-    u_nd = np.array(users, ctx=device, dtype='int64')
-    i_nd = np.array(items, ctx=device, dtype='int64')
-    r_nd = np.array(ratings, ctx=device, dtype='float32')
-    rng = onp.random.default_rng(seed)
-
-    def train_epoch():
-        losses, order = [], rng.permutation(ratings.size)
-        for begin in range(0, ratings.size, batch_size):
-            index = np.array(order[begin:begin + batch_size], ctx=device, dtype='int64')
-            u, i, r = u_nd[index], i_nd[index], r_nd[index]
-            with autograd.record():
-                l = loss(net(u, i), r)
-            l.backward()
-            trainer.step(r.shape[0])
-            losses.append(l.sum())
-        return float(sum(losses)) / ratings.size
-
-    evaluate = dense_evaluation(lambda: mf_reconstruction(net), train, evals, clip,
-                                default_rating)
-    return fit_epochs(net, train_epoch, evaluate, num_epochs, select_on=select_on,
-                      patience=patience, restore_best=restore_best, progress=progress,
-                      title=title, learning_rate=lr)
+    fitter, config, evaluation = api.split_options(MFFitter, options)
+    return fitter.fit(train, evals, config, evaluation)

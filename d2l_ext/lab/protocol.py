@@ -1,5 +1,5 @@
-"""The AutoRec paper's evaluation protocol (Sedhain et al., WWW 2015), on top of
-:mod:`d2l_ext.lab.fitting`.
+"""The AutoRec paper's evaluation protocol (Sedhain et al., WWW 2015), for any fitter of
+:mod:`d2l_ext.lab.fitter`.
 
 The paper splits the ratings at random 90/10 into training and test sets, repeats that
 five times with different seeds and reports the mean test RMSE with a 95% confidence
@@ -11,24 +11,25 @@ the training set, never on the test set.
 Here one run on one ``(train, test)`` split does:
 
 1. hold out ``val_ratio`` of the training ratings as a validation set;
-2. train on the rest with :func:`~d2l_ext.lab.fitting.fit_autorec`, evaluating validation
+2. train on the rest with the run's fitter (AutoRec by default; the baselines of
+   :mod:`d2l_ext.lab.baselines` run through the very same steps), evaluating validation
    and test RMSE after every epoch (the test curve is recorded for the plot only) and
    stopping ``patience`` epochs after the best validation RMSE;
 3. with ``refit=True`` (the default), train again on the whole training set for the
    number of epochs chosen in step 2 and report the test RMSE after the last of them.
 
-The weight decay ``wd`` is chosen once, on the first split's validation set, from a small
-grid. Gluon's ``wd`` is the paper's L2 strength rescaled: the masked ``L2Loss`` averages
-over a row's ``cols`` entries and ``Trainer.step`` over the batch, so minimising it with
+Hyperparameters (AutoRec's and MF's weight decay ``wd``, the biases' ``reg_item`` and
+``reg_user``) are chosen once, on the first split's validation set, from a small grid.
+Gluon's ``wd`` is the paper's L2 strength rescaled: minimising the masked ``L2Loss`` with
 weight decay ``wd`` is minimising the paper's objective with
-``lambda = 2 * wd * rows * cols`` -- except that Gluon also decays the biases, which the
-paper does not regularise.
+``lambda = 2 * wd * rows * cols``, except that Gluon also decays the biases.
 
 Conventions: rating frames have columns ``user_id, item_id, rating[, timestamp]`` with ids
-from 1; interaction matrices are NumPy float32 with 0 = unobserved; item-based
-(I-AutoRec) rows are items, shape ``(num_items, num_users)``; user-based (U-AutoRec) rows
-are users, shape ``(num_users, num_items)``.
+from 1; interaction matrices have 0 = unobserved; item-based rows are items, shape
+``(num_items, num_users)``; user-based rows are users.
 """
+import dataclasses
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -39,22 +40,19 @@ from scipy import stats
 
 from ..data import interaction_matrix, split_data_ml100k
 from ..errors import EmptyDataError, InvalidArgumentError
-from ..evaluation import masked_rmse
 from ..history import History
-from .baselines import fit_bias, fit_mf, global_mean
-from .fitting import fit_autorec
-from .sparse import storage_matrix
+from .fitter import split_options
+from .fitting import AutoRecFitter
 
 __all__ = ['PUBLISHED', 'BASELINES', 'POST', 'RunResult', 'ProtocolResult', 'holdout_splits',
-           'mean_ci', 'paper_lambda', 'validation_split', 'evaluate_split', 'run_protocol',
-           'evaluate_baseline_split', 'run_baseline_protocol']
+           'mean_ci', 'paper_lambda', 'validation_split', 'evaluate_split', 'run_protocol']
 
 #: The paper's post-processing of every held-out prediction: clip to [1, 5], predict the
 #: default rating 3 for test users or items without a training rating.
 POST = dict(clip=(1, 5), default_rating=3)
 
-#: The baselines :func:`run_baseline_protocol` runs over the same splits as AutoRec:
-#: method key -> name in the result tables.
+#: The baselines :func:`run_protocol` runs over the same splits as AutoRec (with
+#: ``fitter=``): method key -> name in the result tables.
 BASELINES = {'mean': 'global mean', 'bias': 'user/item biases', 'mf': 'MF (d2l)'}
 
 #: Published test RMSEs, printed beside ours: (dataset, protocol, method) -> (rmse, source).
@@ -74,6 +72,8 @@ def _surprise(dataset, rmse):
 PUBLISHED = {
     ('ml-1m', 'random 90/10 x5', 'I-AutoRec'): (0.831, _PAPER),
     ('ml-1m', 'random 90/10 x5', 'U-AutoRec'): (0.874, _PAPER),
+    ('ml-10m', 'random 90/10 x5', 'I-AutoRec'): (0.782, _PAPER),
+    ('netflix', 'random 90/10 x5', 'I-AutoRec'): (0.823, _PAPER),
     **_surprise('ml-1m', {'SVD': 0.873, 'SVD++': 0.862, 'k-NN Baseline': 0.895,
                           'BaselineOnly': 0.909}),
     ('ml-1m', 'its own 90/10 split', 'GLocal-K'): (0.823, _GLOCAL),
@@ -137,18 +137,18 @@ def mean_ci(values, confidence=0.95):
     return mean, float(stats.t.ppf(0.5 + confidence / 2, len(values) - 1) * sem)
 
 
-@dataclass
+@dataclass(frozen=True)
 class RunResult:
-    """One run of the protocol on one ``(train, test)`` split.
+    """One run of the protocol on one ``(train, test)`` split (immutable).
 
     Attributes
     ----------
     split : str
         The split's name (``'seed=3'``, ``'u2'``...).
     wd : float
-        Weight decay used.
+        Weight decay used (NaN for a model without epochs: global mean, biases).
     best_epoch : int
-        Epoch with the lowest validation RMSE.
+        Epoch with the lowest validation RMSE (0 for a model without epochs).
     val_rmse : float
         That validation RMSE.
     test_rmse : float
@@ -161,9 +161,10 @@ class RunResult:
     history : History
         Per epoch of the selection fit: ``train_loss, train_rmse, val_rmse, test_rmse,
         seconds`` (the test column is recorded for plotting, never used to choose); empty
-        for the baselines without epochs (global mean, biases).
+        for a model without epochs.
     params : dict
-        Other hyperparameters used (the biases' ``reg_item``, ``reg_user``), else empty.
+        Other hyperparameters chosen by :func:`run_protocol`'s grid (the biases'
+        ``reg_item``, ``reg_user``), else empty.
     """
 
     split: str
@@ -180,8 +181,8 @@ class RunResult:
 def validation_split(train_data, num_users, num_items, val_ratio=0.1, seed=0):
     """The protocol's validation split of one run's training ratings.
 
-    :func:`evaluate_split` and :func:`evaluate_baseline_split` both hold out this part, so
-    AutoRec and the baselines choose their hyperparameters on the same ratings.
+    :func:`evaluate_split` holds out this part for every fitter, so AutoRec and the
+    baselines choose their hyperparameters on the same ratings.
 
     Parameters
     ----------
@@ -212,9 +213,9 @@ def validation_split(train_data, num_users, num_items, val_ratio=0.1, seed=0):
 
 
 def evaluate_split(train_data, test_data, num_users, num_items, variant='item', *,
-                   wd=1e-5, num_epochs=150, patience=20, val_ratio=0.1, seed=0, refit=True,
-                   progress='bar', label='', **hyper):
-    """Run the protocol on one split: choose the epoch on validation data, report test RMSE.
+                   fitter=None, name='', val_ratio=0.1, seed=0, refit=True, **options):
+    """Run the protocol on one split with any fitter: choose the epoch on validation data,
+    report the test RMSE. Calls ``npx.set_np()`` (MXNet's NumPy mode, for AutoRec).
 
     Parameters
     ----------
@@ -222,77 +223,72 @@ def evaluate_split(train_data, test_data, num_users, num_items, variant='item', 
         Ratings (ids from 1).
     num_users, num_items : int
     variant : {'item', 'user'}
-        I-AutoRec or U-AutoRec.
-    wd : float
-        Gluon weight decay (see :func:`paper_lambda`).
-    num_epochs : int
-        Most epochs of the selection fit.
-    patience : int or None
-        Stop the selection fit after this many epochs without a better validation RMSE.
+        Item-based (rows = items) or user-based matrices: I-AutoRec or U-AutoRec.
+    fitter : Fitter, optional
+        ``AutoRecFitter()`` by default, or a baseline of :mod:`d2l_ext.lab.baselines`
+        (``MeanFitter()``, ``BiasFitter(reg_item=2, reg_user=5)``, ``MFFitter()``).
+    name : str, optional
+        The split's name, kept in the result and shown in the progress bars.
     val_ratio : float, default 0.1
         Share of the training ratings held out for validation (the paper's 10%).
     seed : int
         Seeds the validation split and both fits.
     refit : bool, default True
-        Retrain on the whole training set for ``best_epoch`` epochs and report that
+        Retrain on the whole training set (for ``best_epoch`` epochs) and report that
         model's test RMSE.
-    progress : {'bar', 'auto', 'figure'} or None, default 'bar'
-        How each fit shows its progress (see :func:`d2l_ext.plotting.make_reporter`): by
-        default one progress bar for the selection fit, then one for the refit.
-    label : str, optional
-        Names the run in the progress bars (e.g. the split).
-    **hyper
-        Passed to :func:`~d2l_ext.lab.fitting.fit_autorec` (``num_hiddens``, ``lr``,
-        ``dropout``, ``batch_size``, ``devices``...).
+    **options
+        Fields of the fitter (``num_hidden``...), of
+        :class:`~d2l_ext.lab.fitting.FitConfig` (``wd``, ``lr``, ``num_epochs``,
+        ``storage``, ``devices``...) and of :class:`~d2l_ext.lab.fitting.EvalConfig`
+        (``patience``, ``progress``). The protocol's defaults: ``num_epochs=150``,
+        ``patience=20``, ``progress='bar'``; clip and default rating are :data:`POST`.
 
     Returns
     -------
     RunResult
-
-    Notes
-    -----
-    Calls ``npx.set_np()`` (MXNet's NumPy mode, which :class:`~d2l_ext.AutoRec` needs).
     """
     start = time.perf_counter()
     npx.set_np()
+    options = {'num_epochs': 150, 'patience': 20, 'progress': 'bar', **options, 'seed': seed}
+    fitter, config, evaluation = split_options(fitter or AutoRecFitter(), options)
+    evaluation = dataclasses.replace(evaluation, select_on='val', **POST)
     fit_part, val_part = validation_split(train_data, num_users, num_items, val_ratio, seed)
-    matrices = {name: storage_matrix(frame, num_users, num_items, variant,
-                                     hyper.get('storage', 'auto'))
-                for name, frame in [('fit', fit_part), ('val', val_part),
-                                    ('train', train_data), ('test', test_data)]}
-    selection = fit_autorec(matrices['fit'], {'val': matrices['val'], 'test': matrices['test']},
-                            wd=wd, num_epochs=num_epochs, seed=seed, select_on='val',
-                            patience=patience, progress=progress,
-                            title=f'{label} select'.strip(), **POST, **hyper)
-    best = selection.best_epoch
-    test_selected = selection.best('test_rmse')
-    test_rmse = test_selected
+    m = {part: interaction_matrix(frame, num_users, num_items, variant, config.storage)
+         for part, frame in [('fit', fit_part), ('val', val_part), ('train', train_data),
+                             ('test', test_data)]}
+    selection = fitter.fit(m['fit'], {'val': m['val'], 'test': m['test']}, config,
+                           dataclasses.replace(evaluation, title=f'{name} select'.strip()))
+    best = selection.best_epoch or 0
+    test_rmse = test_selected = selection.best('test_rmse')
     if refit:
-        final = fit_autorec(matrices['train'], {'test': matrices['test']}, wd=wd,
-                            num_epochs=best, seed=seed, progress=progress,
-                            title=f'{label} refit'.strip(), **POST, **hyper)
-        test_rmse = final.history.test_rmse[-1]
-    return RunResult(split='', wd=wd, best_epoch=int(best),
-                     val_rmse=selection.best('val_rmse'), test_rmse=test_rmse,
-                     test_rmse_selected=test_selected,
+        again = config if not fitter.has_epochs else dataclasses.replace(config,
+                                                                          num_epochs=best)
+        final = fitter.fit(m['train'], {'test': m['test']}, again,
+                           dataclasses.replace(evaluation, select_on=None, patience=None,
+                                               title=f'{name} refit'.strip()))
+        test_rmse = final.best('test_rmse')
+    return RunResult(split=name, wd=config.wd if fitter.has_epochs else math.nan,
+                     best_epoch=int(best), val_rmse=float(selection.best('val_rmse')),
+                     test_rmse=float(test_rmse), test_rmse_selected=float(test_selected),
                      seconds=time.perf_counter() - start, history=selection.history)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ProtocolResult:
-    """What :func:`run_protocol` returns.
+    """What :func:`run_protocol` returns (immutable).
 
     Attributes
     ----------
     runs : pandas.DataFrame
         One row per split: ``split, wd, best_epoch, val_rmse, test_rmse,
-        test_rmse_selected, seconds``.
+        test_rmse_selected, seconds`` and the chosen ``params``.
     histories : dict of str to History
-        The selection fit's per-epoch history of each split.
+        The selection fit's per-epoch history of each split (none for a model without
+        epochs).
     grid : pandas.DataFrame
-        The search on the first split: ``wd, lambda, best_epoch, val_rmse`` for AutoRec,
-        ``wd, best_epoch, val_rmse`` for MF, ``reg_item, reg_user, val_rmse`` for the
-        biases, empty for the global mean.
+        The search on the first split: one row per grid point, its values then
+        ``best_epoch, val_rmse`` (AutoRec also ``lambda``, see :func:`paper_lambda`);
+        empty without a grid.
     wd : float
         The chosen weight decay (NaN for the global mean and the biases).
     grid_seconds : float
@@ -305,36 +301,36 @@ class ProtocolResult:
     histories: dict
     grid: pd.DataFrame
     wd: float
+    grid_seconds: float = 0.0
+    params: dict = field(default_factory=dict)
 
     def summary(self, **labels):
         """One row: ``labels`` then ``runs, mean_rmse, ci95, std_rmse, min_rmse, max_rmse,
-        mean_rmse_selected, ci95_selected, wd, mean_best_epoch, seconds``."""
+        mean_rmse_selected, ci95_selected, wd, mean_best_epoch, seconds, chosen``."""
         mean, ci = mean_ci(self.runs.test_rmse)
         mean_sel, ci_sel = mean_ci(self.runs.test_rmse_selected)
         rmse = self.runs.test_rmse
-        chosen = ', '.join(f'{k}={v:g}' for k, v in self.params.items())
-        if self.wd == self.wd:  # not NaN
-            chosen = ', '.join(filter(None, [f'wd={self.wd:g}', chosen]))
+        chosen = [f'{k}={v:g}' for k, v in self.params.items()]
+        if not math.isnan(self.wd):
+            chosen.insert(0, f'wd={self.wd:g}')
         return {**labels, 'runs': len(self.runs), 'mean_rmse': mean, 'ci95': ci,
                 'std_rmse': float(rmse.std(ddof=1)) if len(rmse) > 1 else float('nan'),
                 'min_rmse': float(rmse.min()), 'max_rmse': float(rmse.max()),
                 'mean_rmse_selected': mean_sel, 'ci95_selected': ci_sel, 'wd': self.wd,
                 'mean_best_epoch': float(self.runs.best_epoch.mean()),
                 'seconds': float(self.runs.seconds.sum() + self.grid_seconds),
-                'chosen': chosen or '-'}
-
-    grid_seconds: float = 0.0
-    params: dict = field(default_factory=dict)
+                'chosen': ', '.join(chosen) or '-'}
 
 
-def run_protocol(splits, num_users, num_items, variant='item', *, wd_grid=(1e-5,),
-                 num_epochs=150, patience=20, val_ratio=0.1, seed=0, refit=True,
-                 progress='bar', **hyper):
-    """Run the paper's protocol over several splits.
+def run_protocol(splits, num_users, num_items, variant='item', *, fitter=None, grid=None,
+                 val_ratio=0.1, seed=0, refit=True, **options):
+    """Run the paper's protocol over several splits, with any fitter.
 
-    The weight decay is chosen on the first split's validation set from ``wd_grid``
-    (lowest validation RMSE at its best epoch); every split is then evaluated with it by
-    :func:`evaluate_split`. The test set is never used to choose anything.
+    The hyperparameters of ``grid`` are chosen on the first split's validation set
+    (lowest validation RMSE at its best epoch); every split is then evaluated with them by
+    :func:`evaluate_split` (the first split's run is reused). The test set is never used
+    to choose anything. Split ``k`` (from 0) is evaluated with seed ``seed + k``, so every
+    fitter's run ``k`` holds out the same validation ratings.
 
     Parameters
     ----------
@@ -343,223 +339,62 @@ def run_protocol(splits, num_users, num_items, variant='item', *, wd_grid=(1e-5,
         :func:`d2l_ext.datasets.movielens.canonical_splits_ml100k`.
     num_users, num_items : int
     variant : {'item', 'user'}
-    wd_grid : sequence of float
-        Weight decays tried on the first split.
-    num_epochs, patience, val_ratio, refit, **hyper
+    fitter : Fitter, optional
+        AutoRec by default; e.g. ``MFFitter()``, ``BiasFitter()``, ``MeanFitter()``.
+    grid : sequence of dict, optional
+        The points tried on the first split, each a dict of options, e.g.
+        ``[{'wd': 1e-5}, {'wd': 1e-4}]`` or ``[{'reg_item': 2, 'reg_user': 5}, ...]``.
+        ``wd_grid=(...)`` in ``options`` is short for ``[{'wd': w} for w in wd_grid]``.
+    val_ratio, refit, **options
         See :func:`evaluate_split`.
     seed : int
-        Split ``k`` (from 0) is evaluated with seed ``seed + k``.
-    progress : {'bar', 'auto', 'figure'} or None, default 'bar'
-        How each fit shows its progress; the bars are labelled with the split and the
-        weight decay (see :func:`evaluate_split`).
 
     Returns
     -------
     ProtocolResult
     """
     if not splits:
-        raise InvalidArgumentError('run_protocol needs at least one (name, train, test) split.')
-    name0, train0, test0 = splits[0]
-    rows = num_items if variant == 'item' else num_users
-    cols = num_users if variant == 'item' else num_items
-    tried, grid_rows = {}, []
-    for wd in wd_grid:
-        result = evaluate_split(train0, test0, num_users, num_items, variant, wd=wd,
-                                num_epochs=num_epochs, patience=patience,
-                                val_ratio=val_ratio, seed=seed, refit=refit,
-                                progress=progress, label=f'{name0} wd={wd:g}', **hyper)
-        result.split = name0
-        tried[wd] = result
-        grid_rows.append({'wd': wd, 'lambda': paper_lambda(wd, rows, cols),
-                          'best_epoch': result.best_epoch, 'val_rmse': result.val_rmse})
-    grid = pd.DataFrame(grid_rows)
-    best_wd = float(grid.loc[grid.val_rmse.idxmin(), 'wd'])
-    grid_seconds = sum(r.seconds for w, r in tried.items() if w != best_wd)
-    results = [tried[best_wd]]
+        raise InvalidArgumentError('run_protocol needs at least one (name, train, test) split,'
+                                   ' e.g. holdout_splits(data, num_users, num_items).')
+    grid = [{'wd': wd} for wd in options.pop('wd_grid')] if 'wd_grid' in options else grid
+    grid = [dict(point) for point in (grid or [{}])]
+    common = dict(fitter=fitter, val_ratio=val_ratio, refit=refit, **options)
+    (name0, train0, test0), tried = splits[0], []
+    for point in grid:
+        tried.append(evaluate_split(train0, test0, num_users, num_items, variant,
+                                    name=' '.join([name0, *_labels(point)]), seed=seed,
+                                    **{**common, **point}))
+    best = int(onp.argmin([r.val_rmse for r in tried]))
+    chosen = {k: v for k, v in grid[best].items() if k != 'wd'}
+    results = [dataclasses.replace(tried[best], split=name0, params=chosen)]
     for k, (name, train, test) in enumerate(splits[1:], start=1):
-        result = evaluate_split(train, test, num_users, num_items, variant, wd=best_wd,
-                                num_epochs=num_epochs, patience=patience,
-                                val_ratio=val_ratio, seed=seed + k, refit=refit,
-                                progress=progress, label=f'{name} wd={best_wd:g}', **hyper)
-        result.split = name
-        results.append(result)
-    return ProtocolResult(runs=_runs_frame(results),
-                          histories={r.split: r.history for r in results},
-                          grid=grid, wd=best_wd, grid_seconds=grid_seconds)
+        result = evaluate_split(train, test, num_users, num_items, variant,
+                                name=' '.join([name, *_labels(grid[best])]),
+                                seed=seed + k, **{**common, **grid[best]})
+        results.append(dataclasses.replace(result, split=name, params=chosen))
+    return ProtocolResult(
+        runs=pd.DataFrame([{**{k: getattr(r, k) for k in
+                               ('split', 'wd', 'best_epoch', 'val_rmse', 'test_rmse',
+                                'test_rmse_selected', 'seconds')}, **r.params}
+                           for r in results]),
+        histories={r.split: r.history for r in results if len(r.history)},
+        grid=_grid_frame(grid, tried, fitter, variant, num_users, num_items),
+        wd=results[0].wd, params=chosen,
+        grid_seconds=sum(r.seconds for k, r in enumerate(tried) if k != best))
 
 
-def _runs_frame(results):
-    """One row per :class:`RunResult`: its numbers, then its chosen ``params``."""
-    return pd.DataFrame([{**{k: getattr(r, k) for k in
-                             ('split', 'wd', 'best_epoch', 'val_rmse', 'test_rmse',
-                              'test_rmse_selected', 'seconds')}, **r.params} for r in results])
+def _labels(point):  # how a grid point names its fits: ['wd=1e-05']
+    return [f'{k}={v:g}' for k, v in point.items()]
 
 
-def _check_method(method):
-    if method not in BASELINES:
-        raise InvalidArgumentError(f'method must be one of {list(BASELINES)}; found '
-                                   f'{method!r}. AutoRec itself runs with run_protocol.')
-
-
-def evaluate_baseline_split(train_data, test_data, num_users, num_items, method, *,
-                            wd=1e-5, reg_item=2.0, reg_user=5.0, num_epochs=150,
-                            patience=20, val_ratio=0.1, seed=0, refit=True, progress='bar',
-                            label='', **hyper):
-    """Run a baseline through the protocol on one split, exactly as :func:`evaluate_split`
-    runs AutoRec.
-
-    The same validation part (:func:`validation_split` with the same ``seed``), the same
-    item-based ``(num_items, num_users)`` matrices, the same :func:`~d2l_ext.masked_rmse`
-    with the paper's post-processing (:data:`POST`: clip to [1, 5], default rating 3), and
-    the same refit on the whole training set, so the test RMSEs compare like for like.
-
-    Parameters
-    ----------
-    train_data, test_data : pandas.DataFrame
-        Ratings (ids from 1).
-    num_users, num_items : int
-    method : {'mean', 'bias', 'mf'}
-        :func:`~d2l_ext.lab.baselines.global_mean`, :func:`~d2l_ext.lab.baselines.fit_bias`
-        or :func:`~d2l_ext.lab.baselines.fit_mf`.
-    wd : float, default 1e-5
-        MF's weight decay.
-    reg_item, reg_user : float
-        The biases' shrinkage.
-    num_epochs, patience : int
-        MF: the selection fit's most epochs, and early stopping on validation RMSE.
-    val_ratio, seed, refit, progress, label
-        As in :func:`evaluate_split`. Without epochs (mean, biases) ``refit`` fits the
-        same model on the whole training set.
-    **hyper
-        Passed to :func:`~d2l_ext.lab.baselines.fit_mf` (``num_factors``, ``lr``...).
-
-    Returns
-    -------
-    RunResult
-        ``best_epoch`` is 0 and ``history`` empty for the mean and the biases.
-    """
-    _check_method(method)
-    start = time.perf_counter()
-    npx.set_np()
-    fit_part, val_part = validation_split(train_data, num_users, num_items, val_ratio, seed)
-    m = {name: interaction_matrix(frame, num_users, num_items, 'item')
-         for name, frame in [('fit', fit_part), ('val', val_part), ('train', train_data),
-                             ('test', test_data)]}
-    params, history, best = {}, History(), 0
-    if method == 'mf':
-        selection = fit_mf(m['fit'], {'val': m['val'], 'test': m['test']}, wd=wd,
-                           num_epochs=num_epochs, seed=seed, select_on='val',
-                           patience=patience, progress=progress,
-                           title=f'{label} select'.strip(), **POST, **hyper)
-        best, history = selection.best_epoch, selection.history
-        val_rmse, test_selected = selection.best('val_rmse'), selection.best('test_rmse')
-        test_rmse = test_selected
-        if refit:
-            final = fit_mf(m['train'], {'test': m['test']}, wd=wd, num_epochs=best,
-                           seed=seed, progress=progress, title=f'{label} refit'.strip(),
-                           **POST, **hyper)
-            test_rmse = final.history.test_rmse[-1]
-    else:
-        if method == 'mean':
-            def predict(train):
-                return onp.full(train.shape, global_mean(train), onp.float32)
-            wd = float('nan')
-        else:
-            def predict(train):
-                return fit_bias(train, reg_item, reg_user).predict()
-            params, wd = {'reg_item': reg_item, 'reg_user': reg_user}, float('nan')
-
-        def score(train, held_out):
-            return masked_rmse(held_out, predict(train), train=train, **POST)
-
-        val_rmse, test_selected = score(m['fit'], m['val']), score(m['fit'], m['test'])
-        test_rmse = score(m['train'], m['test']) if refit else test_selected
-    return RunResult(split='', wd=wd, best_epoch=int(best), val_rmse=float(val_rmse),
-                     test_rmse=float(test_rmse), test_rmse_selected=float(test_selected),
-                     seconds=time.perf_counter() - start, history=history, params=params)
-
-
-def _bias_grid(train_data, num_users, num_items, reg_grid, val_ratio, seed):
-    """Validation RMSE of every ``(reg_item, reg_user)`` of the grid on one split."""
-    fit_part, val_part = validation_split(train_data, num_users, num_items, val_ratio, seed)
-    fit_mat = interaction_matrix(fit_part, num_users, num_items, 'item')
-    val_mat = interaction_matrix(val_part, num_users, num_items, 'item')
-    return pd.DataFrame([{'reg_item': ri, 'reg_user': ru,
-                          'val_rmse': masked_rmse(val_mat, fit_bias(fit_mat, ri, ru).predict(),
-                                                  train=fit_mat, **POST)}
-                         for ri in reg_grid for ru in reg_grid])
-
-
-def run_baseline_protocol(splits, num_users, num_items, method, *,
-                          wd_grid=(1e-5, 3e-5, 1e-4), reg_grid=(0, 1, 2, 5, 10, 25),
-                          num_epochs=150, patience=20, val_ratio=0.1, seed=0, refit=True,
-                          progress='bar', **hyper):
-    """Run a baseline over the same splits as :func:`run_protocol` runs AutoRec.
-
-    Hyperparameters are chosen as AutoRec's are: on the first split's validation part
-    (:func:`validation_split`), never on a test set: MF's weight decay from ``wd_grid``
-    (each with early stopping; MF's number of epochs is then chosen on every split's own
-    validation part, as AutoRec's is), the biases' ``reg_item`` and ``reg_user`` from
-    ``reg_grid`` x ``reg_grid``. Split ``k`` (from 0) is evaluated with seed ``seed + k``,
-    so run ``k`` holds out the same validation ratings as AutoRec's run ``k``.
-
-    Parameters
-    ----------
-    splits : list of (str, pandas.DataFrame, pandas.DataFrame)
-        ``(name, train_data, test_data)``, e.g. from :func:`holdout_splits` or
-        :func:`d2l_ext.datasets.movielens.canonical_splits_ml100k`.
-    num_users, num_items : int
-    method : {'mean', 'bias', 'mf'}
-    wd_grid : sequence of float
-        MF's weight decays tried on the first split.
-    reg_grid : sequence of float
-        The biases' shrinkage values tried on the first split (for items and users).
-    num_epochs, patience, val_ratio, refit, progress, **hyper
-        See :func:`evaluate_baseline_split`.
-    seed : int
-
-    Returns
-    -------
-    ProtocolResult
-        ``histories`` holds MF's selection fits (empty for the mean and the biases).
-    """
-    _check_method(method)
-    if not splits:
-        raise InvalidArgumentError('run_baseline_protocol needs at least one '
-                                   '(name, train, test) split.')
-    name0, train0, test0 = splits[0]
-    options = dict(num_epochs=num_epochs, patience=patience, val_ratio=val_ratio,
-                   refit=refit, progress=progress, **hyper)
-    chosen, first, grid, grid_seconds = {}, None, pd.DataFrame(), 0.0
-    if method == 'mf':
-        tried = {}
-        for wd in wd_grid:
-            tried[wd] = evaluate_baseline_split(train0, test0, num_users, num_items, 'mf',
-                                                wd=wd, seed=seed, label=f'{name0} wd={wd:g}',
-                                                **options)
-        grid = pd.DataFrame([{'wd': wd, 'best_epoch': r.best_epoch, 'val_rmse': r.val_rmse}
-                             for wd, r in tried.items()])
-        chosen['wd'] = float(grid.loc[grid.val_rmse.idxmin(), 'wd'])
-        first = tried[chosen['wd']]
-        grid_seconds = sum(r.seconds for w, r in tried.items() if w != chosen['wd'])
-    elif method == 'bias':
-        start = time.perf_counter()
-        grid = _bias_grid(train0, num_users, num_items, reg_grid, val_ratio, seed)
-        best = grid.loc[grid.val_rmse.idxmin()]
-        chosen.update(reg_item=float(best.reg_item), reg_user=float(best.reg_user))
-        grid_seconds = time.perf_counter() - start
-    results = []
-    for k, (name, train, test) in enumerate(splits):
-        if k == 0 and first is not None:
-            result = first
-        else:
-            result = evaluate_baseline_split(train, test, num_users, num_items, method,
-                                             seed=seed + k, label=name, **chosen, **options)
-        result.split = name
-        results.append(result)
-    runs = _runs_frame(results)
-    params = {k: v for k, v in chosen.items() if k != 'wd'}
-    histories = {r.split: r.history for r in results if len(r.history)}
-    return ProtocolResult(runs=runs, histories=histories, grid=grid,
-                          wd=chosen.get('wd', float('nan')), grid_seconds=grid_seconds,
-                          params=params)
+def _grid_frame(grid, tried, fitter, variant, num_users, num_items):
+    """The grid search's table: each point's values, AutoRec's ``lambda``, then the best
+    epoch and validation RMSE; empty without a grid."""
+    if not any(grid):
+        return pd.DataFrame()
+    rows, cols = (num_items, num_users) if variant == 'item' else (num_users, num_items)
+    autorec = fitter is None or isinstance(fitter, AutoRecFitter)
+    return pd.DataFrame([{**point, **({'lambda': paper_lambda(point['wd'], rows, cols)}
+                                      if autorec and 'wd' in point else {}),
+                          'best_epoch': r.best_epoch, 'val_rmse': r.val_rmse}
+                         for point, r in zip(grid, tried)])

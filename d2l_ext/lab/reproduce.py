@@ -7,10 +7,15 @@ Usage::
     python -m d2l_ext.lab.reproduce --dataset ml-1m --variant both        # the paper's table
     python -m d2l_ext.lab.reproduce --short                                # seconds, for CI
     python -m d2l_ext.lab.reproduce --method mf --protocol folds           # a baseline
+    python -m d2l_ext.lab.reproduce --dataset netflix --data-dir PATH      # your copy
 
 ``--method mean|bias|mf`` runs the global mean, the user/item biases or d2l's MF over the
-same splits, validation parts and post-processing as AutoRec (see
-:func:`d2l_ext.lab.protocol.run_baseline_protocol`): like-for-like rows for the table.
+same splits, validation parts and post-processing as AutoRec: the same
+:func:`d2l_ext.lab.protocol.run_protocol` with another fitter, so like-for-like rows for
+the table. ``--dataset netflix`` reads a copy of the Netflix Prize training set (the
+paper's third data set, no longer distributed: ``--data-dir`` names the ``training_set``
+folder or the ``combined_data_*.txt`` files' folder) with
+:func:`d2l_ext.datasets.netflix.read_data_netflix`; its matrices are stored sparse.
 
 Each configuration (dataset, protocol, variant) writes to the output folder (default
 ``output/reproduce/``):
@@ -32,15 +37,19 @@ progress and writes files.
 import argparse
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
 from ..data import read_data_ml100k
 from ..datasets.movielens import canonical_splits_ml100k, read_data_ml1m, read_data_ml10m
+from ..datasets.netflix import read_data_netflix
 from ..history import History
 from ..plotting import plot_runs
-from .protocol import BASELINES, PUBLISHED, holdout_splits, run_baseline_protocol, run_protocol
+from .baselines import BiasFitter, MeanFitter, MFFitter
+from .fitting import AutoRecFitter
+from .protocol import BASELINES, PUBLISHED, holdout_splits, run_protocol
 
 __all__ = ['main', 'parse_args', 'plot_protocol_runs', 'reproduce', 'write_results',
            'like_for_like_table', 'published_table', 'read_histories']
@@ -52,7 +61,8 @@ def parse_args(argv=None):
     """Parse the command line (see the module docstring)."""
     p = argparse.ArgumentParser(prog='python -m d2l_ext.lab.reproduce',
                                 description="AutoRec under the paper's protocol.")
-    p.add_argument('--dataset', choices=['ml-100k', 'ml-1m', 'ml-10m'], default='ml-100k')
+    p.add_argument('--dataset', choices=['ml-100k', 'ml-1m', 'ml-10m', 'netflix'],
+                   default='ml-100k', help='netflix: your copy, named by --data-dir')
     p.add_argument('--storage', choices=['auto', 'dense', 'sparse'], default='auto',
                    help='matrices dense or CSR; auto: CSR above 1 GiB per dense copy')
     p.add_argument('--variant', choices=['item', 'user', 'both'], default='item')
@@ -69,7 +79,8 @@ def parse_args(argv=None):
                         'mean (global mean), bias (user/item biases), mf (d2l\'s MF)')
     p.add_argument('--reg-grid', default='0,1,2,5,10,25',
                    help='bias baseline: reg_item and reg_user values tried on the first split')
-    p.add_argument('--num-hiddens', type=int, default=500)
+    p.add_argument('--num-hidden', type=int, default=500, help="AutoRec's hidden width")
+    p.add_argument('--num-hiddens', type=int, dest='num_hiddens', help=argparse.SUPPRESS)
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--no-refit', action='store_true',
                    help='report the validation-selected model instead of refitting on '
@@ -80,6 +91,14 @@ def parse_args(argv=None):
                    help='2 runs of at most 3 epochs, one wd: a smoke test in seconds')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
     args = p.parse_args(argv)
+    if args.num_hiddens is not None:
+        warnings.warn('--num-hiddens is deprecated: use --num-hidden (the width is called '
+                      'num_hidden, as in AutoRec(num_hidden, num_users, dropout)).',
+                      DeprecationWarning, stacklevel=2)
+        args.num_hidden = args.num_hiddens
+    if args.dataset == 'netflix' and args.data_dir is None:
+        p.error('--dataset netflix needs --data-dir: the folder of your copy of the Netflix '
+                'Prize training set (it is no longer distributed).')
     args.wd_grid = [float(w) for w in args.wd_grid.split(',')]
     args.reg_grid = [float(r) for r in args.reg_grid.split(',')]
     if args.short:
@@ -117,6 +136,8 @@ def _load(args):
         data, num_users, num_items = read_data_ml1m(args.data_dir)
     elif args.dataset == 'ml-10m':
         data, num_users, num_items = read_data_ml10m(args.data_dir)
+    elif args.dataset == 'netflix':
+        data, num_users, num_items, _ = read_data_netflix(args.data_dir)
     else:
         data, num_users, num_items = read_data_ml100k(args.data_dir)
     if args.protocol == 'folds':
@@ -124,6 +145,23 @@ def _load(args):
         return canonical_splits_ml100k(names, args.data_dir), num_users, num_items
     return holdout_splits(data, num_users, num_items, args.runs, 0.1, args.seed), \
         num_users, num_items
+
+
+def _fitter(variant, args):
+    """The fitter of a method key: AutoRec for 'item' and 'user', else a baseline."""
+    if variant in ('item', 'user'):
+        return AutoRecFitter(num_hidden=args.num_hidden)
+    return {'mean': MeanFitter, 'bias': BiasFitter, 'mf': MFFitter}[variant]()
+
+
+def _grid(variant, args):
+    """What the first split searches: nothing for the mean, both shrinkages of the
+    biases, the weight decay otherwise."""
+    if variant == 'mean':
+        return None
+    if variant == 'bias':
+        return [{'reg_item': a, 'reg_user': b} for a in args.reg_grid for b in args.reg_grid]
+    return [{'wd': wd} for wd in args.wd_grid]
 
 
 def reproduce(args, out=None):
@@ -150,16 +188,12 @@ def reproduce(args, out=None):
         print(f'{NAMES[variant]} on {args.dataset} ({num_users} users, {num_items} items), '
               f'{args.protocol} protocol, {len(splits)} runs, {search}', file=out, flush=True)
         start = time.perf_counter()
-        common = dict(num_epochs=args.epochs, patience=args.patience, seed=args.seed,
-                      refit=not args.no_refit, progress=None if args.quiet else 'bar')
-        if variant in BASELINES:
-            result = run_baseline_protocol(splits, num_users, num_items, variant,
-                                           wd_grid=args.wd_grid, reg_grid=args.reg_grid,
-                                           **common)
-        else:
-            result = run_protocol(splits, num_users, num_items, variant,
-                                  wd_grid=args.wd_grid, num_hiddens=args.num_hiddens,
-                                  storage=args.storage, **common)
+        result = run_protocol(splits, num_users, num_items,
+                              'user' if variant == 'user' else 'item',
+                              fitter=_fitter(variant, args), grid=_grid(variant, args),
+                              num_epochs=args.epochs, patience=args.patience, seed=args.seed,
+                              refit=not args.no_refit, storage=args.storage,
+                              progress=None if args.quiet else 'bar')
         summary = result.summary(dataset=args.dataset, protocol=args.protocol,
                                  variant=variant, method=NAMES[variant])
         searched = {'mean': '-', 'bias': ' '.join(f'{r:g}' for r in args.reg_grid)}

@@ -7,7 +7,8 @@ shape ``(num_items, num_users)`` for item-based AutoRec, 0 = unobserved.
 import numpy as onp
 import pandas as pd
 
-from ..errors import DataFormatError, InvalidArgumentError
+from ..errors import InvalidArgumentError
+from ..matrices import check_ids
 
 __all__ = ['describe_ratings', 'ratings_per', 'dense_corner']
 
@@ -55,11 +56,9 @@ def ratings_per(data, by, size):
     """
     if by not in ('user', 'item'):
         raise InvalidArgumentError(f"by must be 'user' or 'item', not {by!r}.")
-    ids = data.iloc[:, 0 if by == 'user' else 1].to_numpy(dtype=onp.int64) - 1
-    if len(ids) and (ids.min() < 0 or ids.max() >= size):
-        raise DataFormatError(f'{by} ids must run from 1 to {size}; found ids from '
-                          f'{ids.min() + 1} to {ids.max() + 1}. Pass the right size.')
-    return onp.bincount(ids, minlength=size)
+    ids = data.iloc[:, 0 if by == 'user' else 1].to_numpy(dtype=onp.int64)
+    check_ids(ids, size, by)
+    return onp.bincount(ids - 1, minlength=size)
 
 
 def dense_corner(inter_mat, k=50):

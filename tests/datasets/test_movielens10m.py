@@ -7,9 +7,9 @@ import pytest
 
 import d2l_ext.datasets.store as store
 from d2l_ext import DataFormatError
+from d2l_ext.data import interaction_matrix
 from d2l_ext.datasets.movielens import parse_ratings_dat, read_data_ml10m
 from d2l_ext.datasets.registry import DATASETS, ML1M, ML10M, get_spec
-from d2l_ext.lab.sparse import sparse_interaction_matrix
 
 
 def write_ml10m(folder, num_users=50, num_movies=40, seed=0):
@@ -45,7 +45,7 @@ def test_reads_half_stars_and_maps_ids(tmp_path, offline):  # noqa: F811
     onp.testing.assert_array_equal(data.movie_id, [r[1] for r in rows])
     assert sorted(data.item_id.unique()) == list(range(1, ni + 1))
     assert (data.rating % 0.5 == 0).all() and (data.rating % 1 != 0).any()
-    matrix = sparse_interaction_matrix(data, nu, ni)
+    matrix = interaction_matrix(data, nu, ni, storage='sparse')
     assert matrix.shape == (ni, nu) and matrix.nnz == len(rows)
     assert set(onp.unique(matrix.data)) <= set(ML10M.rating_scale)
 

@@ -1,6 +1,6 @@
 """d2l_ext.lab.figures: each lesson's figures draw what they claim, on small synthetic data.
 
-One section per notebook, as in the module; each helper adds tests in its own section.
+One section per module of the package (data, curves, protocol, scaling).
 """
 import io
 import math
@@ -21,7 +21,7 @@ def _png_bytes(fig):
     return buffer.getvalue()
 
 
-# --- 01-data ----------------------------------------------------------------------------
+# --- data ---------------------------------------------------------------------------------
 
 def _legend_labels(ax):
     return [text.get_text() for text in ax.get_legend().get_texts()]
@@ -82,7 +82,7 @@ def test_interaction_corner_figure_refuses_a_vector():
         figures.interaction_corner_figure(onp.array([1, 2, 3]))
 
 
-# --- 04-item-vs-user, 05-overfitting ------------------------------------------------------
+# --- curves -------------------------------------------------------------------------------
 
 def _history(val, shift=0.0, best_epoch=None):
     """A history whose validation curve is ``val`` (test = val + 0.01 + shift)."""
@@ -141,6 +141,16 @@ def test_plot_overfitting_marks_the_best_epoch_and_works_for_a_partial_run():
     assert 'epoch 5' in partial.axes[0].get_legend().get_texts()[3].get_text()
 
 
+def test_plot_overfitting_draws_a_run_that_diverged_at_once_without_a_star():
+    h = History()
+    h.append(1, train_loss=float('nan'), train_rmse=float('nan'), val_rmse=float('nan'),
+             test_rmse=float('nan'), seconds=0.1)
+    ax, = figures.plot_overfitting(h).axes
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        'train', 'validation', 'test']
+    assert all(math.isfinite(y) for y in ax.get_ylim())
+
+
 def test_plot_sweep_keeps_identical_runs_visible_and_tabulates_the_best_epochs():
     same = _u_curve(50, 40, 0.876)
     runs = {'dropout=0.0': _history(same, best_epoch=40),
@@ -163,7 +173,7 @@ def test_plot_sweep_keeps_identical_runs_visible_and_tabulates_the_best_epochs()
     assert not math.isnan(ax.get_ylim()[0])
 
 
-# --- 06-baselines, 07-exercises, 08-paper-protocol --------------------------------------
+# --- curves and protocol ------------------------------------------------------------------
 
 def curve(values, test_offset=0.01, best_epoch=None):
     """A history with ``val_rmse`` = values and a test curve just above it."""
@@ -199,7 +209,7 @@ def test_plot_validation_curves_keeps_an_outlier_visible():
     ax = fig.axes[0]
     assert ax.get_ylim()[0] < 0.88 and ax.get_ylim()[1] > 1.22
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ['good: 0.880 (epoch 3)', 'bad: 1.220 (epoch 3)']
+    assert legend == ['good (best epoch 3: 0.880)', 'bad (best epoch 3: 1.220)']
     assert ax.lines[2].get_linestyle() == '--'
     fig = figures.plot_validation_curves(runs, 'capped', ymax=1.5)
     assert fig.axes[0].get_ylim()[1] == 1.5
@@ -225,7 +235,7 @@ def test_plot_protocol_bands_share_y_and_average_runs_of_different_lengths():
     ax_item, ax_user = fig.axes
     assert ax_item.get_ylim() == ax_user.get_ylim()
     assert ax_item.get_shared_y_axes().joined(ax_item, ax_user)
-    epochs, mean, low, high = figures._band(item, 'val_rmse')
+    epochs, mean, low, high = figures.protocol._band(item, 'val_rmse')
     assert epochs == [1, 2, 3, 4]
     assert mean[:3] == pytest.approx([1.1, 0.91, 0.89]) and mean[3] == pytest.approx(0.89)
     assert (low[0], high[0]) == (1.0, 1.2)
@@ -235,16 +245,7 @@ def test_plot_protocol_bands_share_y_and_average_runs_of_different_lengths():
     assert _png_bytes(fig).startswith(b'\x89PNG')
 
 
-def test_every_figure_name_is_defined_once():
-    import ast
-    tree = ast.parse(open(figures.__file__).read())
-    names = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
-    assert len(names) == len(set(names))
-    assert len(figures.__all__) == len(set(figures.__all__))
-    assert all(callable(getattr(figures, name)) for name in figures.__all__)
-
-
-# --- 09-scaling --------------------------------------------------------------------------
+# --- scaling ------------------------------------------------------------------------------
 
 def test_plot_scaling_draws_measured_and_computed_memory_and_time():
     frame = pd.DataFrame([

@@ -14,7 +14,7 @@ from d2l_ext.lab.protocol import evaluate_split, holdout_splits, mean_ci, paper_
 
 SPLITS_ML100K = ML100K.folds
 
-FAST = dict(num_hiddens=16, batch_size=16, lr=0.02)
+FAST = dict(num_hidden=16, batch_size=16, lr=0.02)
 
 
 def synthetic_ratings(num_users=60, num_items=40, density=0.4, seed=0):
@@ -152,13 +152,14 @@ def test_split_names_and_missing_files(tmp_path, real_data_dir):
 
 from d2l_ext import InvalidArgumentError, masked_rmse  # noqa: E402
 from d2l_ext.data import interaction_matrix  # noqa: E402
-from d2l_ext.lab.baselines import fit_bias, global_mean  # noqa: E402
-from d2l_ext.lab.protocol import (  # noqa: E402
-    POST,
-    evaluate_baseline_split,
-    run_baseline_protocol,
-    validation_split,
+from d2l_ext.lab.baselines import (  # noqa: E402
+    BiasFitter,
+    MeanFitter,
+    MFFitter,
+    fit_bias,
+    global_mean,
 )
+from d2l_ext.lab.protocol import POST, validation_split  # noqa: E402
 
 MF_FAST = dict(num_factors=4, batch_size=64, lr=0.02)
 
@@ -171,14 +172,14 @@ def test_baselines_use_autorecs_validation_part_and_post_processing():
     assert again.index.equals(val_part.index) and len(fit_part) + len(val_part) == len(train)
     fit_mat, val_mat, train_mat, test_mat = (interaction_matrix(f, nu, ni) for f in
                                              (fit_part, val_part, train, test))
-    result = evaluate_baseline_split(train, test, nu, ni, 'bias', reg_item=1, reg_user=3,
-                                     seed=4)
+    result = evaluate_split(train, test, nu, ni, fitter=BiasFitter(reg_item=1, reg_user=3),
+                            seed=4)
     assert result.val_rmse == pytest.approx(masked_rmse(
         val_mat, fit_bias(fit_mat, 1, 3).predict(), train=fit_mat, **POST))
     assert result.test_rmse == pytest.approx(masked_rmse(  # refitted on all training data
         test_mat, fit_bias(train_mat, 1, 3).predict(), train=train_mat, **POST))
-    assert result.params == {'reg_item': 1, 'reg_user': 3} and result.best_epoch == 0
-    mean = evaluate_baseline_split(train, test, nu, ni, 'mean', seed=4)
+    assert result.best_epoch == 0 and result.history.epoch == []
+    mean = evaluate_split(train, test, nu, ni, fitter=MeanFitter(), seed=4)
     expected = onp.sqrt(((test.rating - global_mean(train_mat)) ** 2).mean())
     assert mean.test_rmse == pytest.approx(expected) and onp.isnan(mean.wd)
 
@@ -188,22 +189,24 @@ def test_baselines_predict_the_default_rating_for_unseen_items():
     train = data[data.item_id != ni]
     test = pd.DataFrame({'user_id': [1, 2, 3], 'item_id': [ni] * 3, 'rating': [3] * 3,
                          'timestamp': [0] * 3})
-    for method in ('mean', 'bias', 'mf'):
-        result = evaluate_baseline_split(train, test, nu, ni, method, num_epochs=2,
-                                         patience=None, progress=None, **(
-                                             MF_FAST if method == 'mf' else {}))
-        assert result.test_rmse == 0.0 and result.test_rmse_selected == 0.0, method
+    for fitter in (MeanFitter(), BiasFitter(), MFFitter()):
+        result = evaluate_split(train, test, nu, ni, fitter=fitter, num_epochs=2,
+                                patience=None, progress=None, **(
+                                    MF_FAST if isinstance(fitter, MFFitter) else {}))
+        assert result.test_rmse == 0.0 and result.test_rmse_selected == 0.0, fitter
 
 
 def test_bias_protocol_chooses_regs_on_the_first_split_validation():
     data, nu, ni = synthetic_ratings()
     splits = holdout_splits(data, nu, ni, runs=3)
-    result = run_baseline_protocol(splits, nu, ni, 'bias', reg_grid=(0, 5, 50), seed=0)
+    grid = [{'reg_item': a, 'reg_user': b} for a in (0, 5, 50) for b in (0, 5, 50)]
+    result = run_protocol(splits, nu, ni, fitter=BiasFitter(), grid=grid, seed=0)
     assert len(result.grid) == 9 and set(result.grid.columns) == {'reg_item', 'reg_user',
-                                                                  'val_rmse'}
+                                                                  'best_epoch', 'val_rmse'}
     best = result.grid.loc[result.grid.val_rmse.idxmin()]
     assert result.params == {'reg_item': best.reg_item, 'reg_user': best.reg_user}
-    first = evaluate_baseline_split(*splits[0][1:], nu, ni, 'bias', seed=0, **result.params)
+    first = evaluate_split(*splits[0][1:], nu, ni, fitter=BiasFitter(), seed=0,
+                           **result.params)
     assert first.val_rmse == pytest.approx(best.val_rmse)
     assert list(result.runs.split) == ['seed=0', 'seed=1', 'seed=2']
     assert (result.runs.reg_item == best.reg_item).all() and result.histories == {}
@@ -216,10 +219,10 @@ def test_mf_protocol_chooses_wd_then_epochs_per_split_and_refits():
     data, nu, ni = synthetic_ratings()
     splits = holdout_splits(data, nu, ni, runs=2)
     seen = []
-    result = run_baseline_protocol(splits, nu, ni, 'mf', wd_grid=(1e-5, 1.0), num_epochs=15,
-                                   patience=3, seed=0,
-                                   progress=lambda epoch, row: seen.append(
-                                       ('val_rmse' in row, epoch)), **MF_FAST)
+    result = run_protocol(splits, nu, ni, fitter=MFFitter(), wd_grid=(1e-5, 1.0),
+                          num_epochs=15, patience=3, seed=0,
+                          progress=lambda epoch, row: seen.append(('val_rmse' in row, epoch)),
+                          **MF_FAST)
     assert list(result.grid.wd) == [1e-5, 1.0]
     assert result.wd == result.grid.wd[result.grid.val_rmse.idxmin()]
     assert set(result.runs.wd) == {result.wd} and set(result.histories) == {'seed=0', 'seed=1'}
@@ -231,7 +234,32 @@ def test_mf_protocol_chooses_wd_then_epochs_per_split_and_refits():
     assert result.summary()['chosen'] == f'wd={result.wd:g}'
 
 
-def test_unknown_baseline_is_refused():
+def test_an_option_no_part_of_the_run_has_is_refused_with_the_known_ones():
     data, nu, ni = synthetic_ratings()
-    with pytest.raises(InvalidArgumentError, match='mean'):
-        run_baseline_protocol(holdout_splits(data, nu, ni, runs=1), nu, ni, 'svd')
+    with pytest.raises(InvalidArgumentError, match="'reg_item'"):
+        run_protocol(holdout_splits(data, nu, ni, runs=1), nu, ni, fitter=BiasFitter(),
+                     num_factors=3)
+
+
+def test_results_are_immutable_records():
+    import dataclasses
+    data, nu, ni = synthetic_ratings()
+    result = evaluate_split(*holdout_splits(data, nu, ni, runs=1)[0][1:], nu, ni,
+                            fitter=MeanFitter(), name='only')
+    assert result.split == 'only'
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.split = 'other'
+
+
+def test_one_protocol_runs_autorec_and_the_baselines_alike():
+    """The same validation part and the same post-processing for every fitter: the global
+    mean scored by run_protocol is the mean of the fit part, scored with POST."""
+    data, nu, ni = synthetic_ratings()
+    splits = holdout_splits(data, nu, ni, runs=1)
+    fit_part, val_part = validation_split(splits[0][1], nu, ni, seed=0)
+    fit_mat, val_mat = (interaction_matrix(f, nu, ni) for f in (fit_part, val_part))
+    result = run_protocol(splits, nu, ni, fitter=MeanFitter())
+    expected = masked_rmse(val_mat, onp.full(val_mat.shape, global_mean(fit_mat), 'float32'),
+                           train=fit_mat, **POST)
+    assert result.runs.val_rmse[0] == expected and result.grid.empty
+    assert onp.isnan(result.wd) and result.summary()['chosen'] == '-'

@@ -10,6 +10,7 @@ from d2l_ext.data import interaction_matrix
 from d2l_ext.evaluation import masked_rmse
 from d2l_ext.lab import sparse as sp
 from d2l_ext.lab.fitting import fit_autorec
+from d2l_ext.matrices import as_csr, choose_storage, dense_bytes
 from tests.conftest import low_rank_ratings
 
 npx.set_np()
@@ -20,7 +21,7 @@ def _split(variant='item'):
     train, test = d2l.split_data_ml100k(data, nu, ni, seed=0)
     fit, val = d2l.split_data_ml100k(train, nu, ni, seed=1)
     dense = [interaction_matrix(x, nu, ni, variant) for x in (fit, val, test)]
-    csr = [sp.sparse_interaction_matrix(x, nu, ni, variant) for x in (fit, val, test)]
+    csr = [interaction_matrix(x, nu, ni, variant, storage='sparse') for x in (fit, val, test)]
     return dense, csr
 
 
@@ -36,22 +37,22 @@ def test_sparse_matrix_is_the_dense_one_stored_sparse(variant):
 def test_sparse_matrix_keeps_the_last_duplicate_and_half_stars():
     data = pd.DataFrame({'user_id': [1, 2, 1], 'item_id': [1, 1, 1],
                          'rating': [4.0, 0.5, 2.5], 'timestamp': 0})
-    m = sp.sparse_interaction_matrix(data, 2, 1)
+    m = interaction_matrix(data, 2, 1, storage='sparse')
     onp.testing.assert_array_equal(m.toarray(), [[2.5, 0.5]])
-    onp.testing.assert_array_equal(sp.storage_matrix(data, 2, 1, storage='dense'),
+    onp.testing.assert_array_equal(interaction_matrix(data, 2, 1, storage='dense'),
                                    [[2.5, 0.5]])
 
 
 def test_sparse_matrix_refuses_ids_out_of_range():
     data = pd.DataFrame({'user_id': [3], 'item_id': [1], 'rating': [4], 'timestamp': 0})
     with pytest.raises(d2l.DataFormatError, match='num_users=2'):
-        sp.sparse_interaction_matrix(data, 2, 1)
+        interaction_matrix(data, 2, 1, storage='sparse')
 
 
 def test_dense_rows_in_any_order_with_a_reused_buffer():
     rng = onp.random.default_rng(0)
     dense = (rng.uniform(size=(30, 17)) < 0.2) * rng.integers(1, 6, (30, 17))
-    csr = sp.as_csr(dense)
+    csr = as_csr(dense)
     buffer = onp.full((8, 17), 9, dtype=onp.float32)
     for index in ([3, 0, 29, 7], [5], onp.arange(30)[::-1][:8]):
         got = sp.dense_rows(csr, onp.array(index), buffer if len(index) <= 8 else None)
@@ -59,13 +60,13 @@ def test_dense_rows_in_any_order_with_a_reused_buffer():
 
 
 def test_choose_storage_by_size_and_by_flag():
-    assert sp.choose_storage((1682, 943)) == 'dense'
-    assert sp.choose_storage((10_677, 69_878)) == 'sparse'   # ML-10M: 3 GB dense
-    assert sp.choose_storage((10_677, 69_878), 'dense') == 'dense'
-    assert sp.choose_storage((3, 3), 'sparse') == 'sparse'
-    assert sp.dense_bytes(17_770, 480_189) == 34_131_834_120  # Netflix: 34 GB per copy
+    assert choose_storage((1682, 943)) == 'dense'
+    assert choose_storage((10_677, 69_878)) == 'sparse'   # ML-10M: 3 GB dense
+    assert choose_storage((10_677, 69_878), 'dense') == 'dense'
+    assert choose_storage((3, 3), 'sparse') == 'sparse'
+    assert dense_bytes(17_770, 480_189) == 34_131_834_120  # Netflix: 34 GB per copy
     with pytest.raises(d2l.InvalidArgumentError, match='storage must be one of'):
-        sp.choose_storage((3, 3), 'csr')
+        choose_storage((3, 3), 'csr')
 
 
 def test_one_batch_has_the_same_loss_and_gradients_from_either_storage():
@@ -88,7 +89,7 @@ def test_one_batch_has_the_same_loss_and_gradients_from_either_storage():
 @pytest.mark.parametrize('variant', ['item', 'user'])
 def test_fit_autorec_same_losses_rmses_and_parameters_on_either_path(variant):
     dense, csr = _split(variant)
-    kw = dict(num_hiddens=16, lr=0.01, num_epochs=4, batch_size=16, seed=0, progress=None,
+    kw = dict(num_hidden=16, lr=0.01, num_epochs=4, batch_size=16, seed=0, progress=None,
               clip=(1, 5), default_rating=3, select_on='val', restore_best=True)
     a = fit_autorec(dense[0], {'val': dense[1], 'test': dense[2]}, storage='dense', **kw)
     b = fit_autorec(csr[0], {'val': csr[1], 'test': csr[2]}, storage='sparse', **kw)
@@ -103,29 +104,32 @@ def test_fit_autorec_same_losses_rmses_and_parameters_on_either_path(variant):
 
 def test_fit_autorec_accepts_csr_on_the_dense_path_and_arrays_on_the_sparse_path():
     dense, csr = _split()
-    kw = dict(num_hiddens=8, num_epochs=2, batch_size=32, seed=0, progress=None)
+    kw = dict(num_hidden=8, num_epochs=2, batch_size=32, seed=0, progress=None)
     a = fit_autorec(csr[0], {'test': csr[2]}, **kw)             # auto: small, so dense
     b = fit_autorec(dense[0], {'test': dense[2]}, storage='sparse', **kw)
     onp.testing.assert_allclose(a.history.test_rmse, b.history.test_rmse, rtol=1e-5)
 
 
-def test_sparse_rmse_is_masked_rmse_with_clip_and_default_rating():
+def test_masked_rmse_of_csr_is_the_dense_one_with_clip_and_default_rating():
     rng = onp.random.default_rng(1)
     train = (rng.uniform(size=(20, 12)) < 0.3) * rng.integers(1, 6, (20, 12))
     train[4] = 0          # an item nobody rated in training
     train[:, 7] = 0       # a user with no training rating
     test = (rng.uniform(size=(20, 12)) < 0.3) * rng.integers(1, 6, (20, 12))
     recons = rng.normal(3, 2, size=(20, 12)).astype(onp.float32)
-    held, tr = sp.as_csr(test), sp.as_csr(train)
+    held, tr = as_csr(test), as_csr(train)
     [pred] = sp.observed_predictions(lambda b, e: recons[b:e], [held], batch_rows=3)
     for kw in ({}, {'clip': (1, 5)}, {'clip': (1, 5), 'default_rating': 3}):
         expected = masked_rmse(test, recons, train=train, **kw)
-        assert sp.sparse_rmse(held, pred, train=tr, **kw) == pytest.approx(expected,
-                                                                          rel=1e-12)
+        # CSR held-out with predictions at its entries, or with the full matrix; CSR or
+        # dense training matrix: the same number, bit for bit.
+        assert masked_rmse(held, pred, train=tr, **kw) == expected
+        assert masked_rmse(held, recons, train=train, **kw) == expected
+        assert masked_rmse(test, recons, train=tr, **kw) == expected
 
 
 def test_observed_predictions_skips_batches_without_entries():
-    held = sp.as_csr(onp.array([[0, 0], [0, 0], [0, 0], [4, 0]], dtype=onp.float32))
+    held = as_csr(onp.array([[0, 0], [0, 0], [0, 0], [4, 0]], dtype=onp.float32))
     calls = []
 
     def rows(b, e):
@@ -138,12 +142,12 @@ def test_observed_predictions_skips_batches_without_entries():
 def test_sparse_path_gives_the_dense_rmse_on_ml100k(real_data_dir):
     data, nu, ni = d2l.read_data_ml100k(real_data_dir)
     train, test = d2l.split_data_ml100k(data, nu, ni, seed=0)
-    kw = dict(num_hiddens=100, num_epochs=3, seed=0, progress=None, clip=(1, 5),
+    kw = dict(num_hidden=100, num_epochs=3, seed=0, progress=None, clip=(1, 5),
               default_rating=3)
     dense = fit_autorec(interaction_matrix(train, nu, ni),
                         {'test': interaction_matrix(test, nu, ni)}, storage='dense', **kw)
-    csr = fit_autorec(sp.sparse_interaction_matrix(train, nu, ni),
-                      {'test': sp.sparse_interaction_matrix(test, nu, ni)},
+    csr = fit_autorec(interaction_matrix(train, nu, ni, storage='sparse'),
+                      {'test': interaction_matrix(test, nu, ni, storage='sparse')},
                       storage='sparse', **kw)
     assert abs(dense.history.test_rmse[-1] - csr.history.test_rmse[-1]) < 0.002
     assert 0.8 < csr.history.test_rmse[-1] < 1.2

@@ -30,7 +30,7 @@ def test_ratings_per_counts_zero_for_unrated(ratings):
 def test_ratings_per_rejects_bad_input(ratings):
     with pytest.raises(D2LExtError, match="'user' or 'item'"):
         ratings_per(ratings, 'movie', 3)
-    with pytest.raises(D2LExtError, match='from 1 to 2'):
+    with pytest.raises(D2LExtError, match='from 1 to num_users=2'):
         ratings_per(ratings, 'user', 2)
 
 

@@ -18,7 +18,7 @@ def ratings(rows=30, cols=12, seed=0):
 
 def test_default_variant_is_the_chapters_autorec():
     train = ratings()
-    a = fit_autorec(train, {'val': train}, num_hiddens=8, num_epochs=3, seed=1)
+    a = fit_autorec(train, {'val': train}, num_hidden=8, num_epochs=3, seed=1)
     b = fit_autorec(train, {'val': train}, num_epochs=3, seed=1,
                     net=AutoRecVariant(8, train.shape[1]))
     onp.testing.assert_array_equal(a.history.val_rmse, b.history.val_rmse)

@@ -19,6 +19,7 @@ def test_a_missing_pin_is_reported(tmp_path):
         assets.npm_pins(env)
 
 
+@pytest.mark.network(url='https://registry.npmjs.org/requirejs')
 def test_a_tarball_with_the_wrong_integrity_is_refused(tmp_path):
     pins = assets.npm_pins()
     env = tmp_path / 'environment.yml'
