@@ -9,7 +9,7 @@ keep working.
 
 __all__ = ['D2LExtError', 'DataNotFoundError', 'DataChecksumError', 'DataFormatError',
            'UnsafeArchiveError', 'InvalidArgumentError', 'ShapeMismatchError',
-           'EmptyDataError', 'DeviceError']
+           'EmptyDataError', 'DeviceError', 'ClusterError']
 
 
 class D2LExtError(Exception):
@@ -47,3 +47,7 @@ class EmptyDataError(D2LExtError, ValueError):
 
 class DeviceError(D2LExtError, RuntimeError):
     """A requested device (e.g. ``mx.gpu(1)``) does not exist on this machine."""
+
+
+class ClusterError(D2LExtError, RuntimeError):
+    """A distributed run failed: a process died, timed out, or could not start."""

@@ -22,6 +22,7 @@ from .errors import EmptyDataError, ShapeMismatchError
 from .evaluation import evaluator as autorec_evaluator
 from .evaluation import shape_error
 from .history import LABELS, History
+from .matrices import check_ratings
 from .plotting import make_reporter
 
 __all__ = ['EarlyStopping', 'run_epochs', 'step_batch', 'train_recsys_rating']
@@ -184,6 +185,7 @@ def _check_test_matrix(inter_mat):
     if matrix.ndim != 2:
         raise ShapeMismatchError(f'inter_mat must be the test interaction matrix of shape '
                                  f'(num_items, num_users); found shape {matrix.shape}.')
+    check_ratings(matrix, 'test (inter_mat)')
     if not (matrix != 0).any():
         raise EmptyDataError(f'The test matrix inter_mat {matrix.shape} has no observed '
                              f'(non-zero) rating, so the test RMSE would be undefined. '
@@ -315,6 +317,9 @@ def _chapter_epoch(net, train_iter, loss, trainer, devices, inter_mat):
             values = values if isinstance(values, (list, tuple)) else [values]
             if epoch == 1 and batches == 0:  # before the first step: do shapes fit?
                 _check_first_batch(net, loss, values, devices, inter_mat)
+            if epoch == 1 and len(values) == 1:  # AutoRec's rows: ratings, 0 = unobserved
+                check_ratings(values[0].asnumpy(), f'training (train_iter, batch '
+                                                   f'{batches + 1}: [row in batch, column])')
             input_data = [split_and_load(v, devices) for v in values]
             if len(values) == 1:  # AutoRec: the rows are the features and the label
                 input_data = input_data * 2

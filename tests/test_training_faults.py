@@ -222,3 +222,21 @@ def test_a_gpu_that_does_not_exist_is_a_clear_error():
     assert str(missing) in str(info.value)
     with pytest.raises(d2l.DeviceError, match="found 'cpu'"):
         fit(net, trainer, Never(), test_iter, test, devices=['cpu'])
+
+
+@pytest.mark.parametrize('bad', [onp.nan, -1.0])
+def test_the_chapter_refuses_bad_ratings_in_its_matrices_naming_them(bad):
+    net, trainer, train_iter, test_iter, test = setup()
+    poisoned = test.copy()
+    poisoned[1, 2] = bad
+    with pytest.raises(d2l.DataFormatError, match=r'test \(inter_mat\) matrix.*\[1, 2\]'):
+        fit(net, trainer, train_iter, test_iter, poisoned)
+
+
+def test_the_chapter_refuses_a_nan_in_the_training_rows_in_the_first_epoch():
+    net, trainer, _, test_iter, test = setup()
+    train = matrices(0)[0].asnumpy()
+    train[5, 3] = onp.nan
+    train_iter = gluon.data.DataLoader(np.array(train), batch_size=64, shuffle=False)
+    with pytest.raises(d2l.DataFormatError, match=r'training \(train_iter, batch 1.*\[5, 3\]'):
+        fit(net, trainer, train_iter, test_iter, test)

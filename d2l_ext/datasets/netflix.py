@@ -114,7 +114,7 @@ def parse_netflix(path, chunk_lines=_CHUNK_LINES):
                 first = int(onp.flatnonzero(keep)[onp.flatnonzero(out)[0]])
                 raise _bad(path, line0 + first + 1, f'a rating of {rating[out][0]:g}; '
                            f'ratings are whole stars 1-5')
-            dates = pd.to_datetime(chunk.date[keep], format='%Y-%m-%d')
+            dates = pd.to_datetime(chunk.date[keep].str.strip(), format='%Y-%m-%d')  # 'date  '
             parts.append((ids[keep], movies[keep], rating.astype(onp.int64),
                           dates.to_numpy().astype('datetime64[s]').astype(onp.int64)))
             line0 += len(chunk)

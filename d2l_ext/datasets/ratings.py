@@ -107,7 +107,7 @@ def _lines(source):
             raise DataFormatError(f'{name}: not a text file (byte {error.start} is not '
                                   f'UTF-8). Expected "user item rating timestamp" lines; '
                                   f'is this the right file?') from None
-    return name, raw
+    return name, raw.removeprefix('\ufeff')  # the byte-order mark editors may write
 
 
 def _quote(name, lines, numbers, what, todo):
@@ -123,7 +123,9 @@ def read_ratings(source, sep='\t', *, rating_range=(1, 5), duplicates='error',
     Parameters
     ----------
     source : str, os.PathLike or file object
-        The file (text or binary, UTF-8/ASCII). Blank lines are skipped.
+        The file (text or binary, UTF-8/ASCII), as editors and spreadsheets save it: a
+        byte-order mark, Windows (CRLF) or old Mac (CR) line ends, spaces around fields
+        and blank lines (at the end or anywhere) are read as the ratings they hold.
     sep : str or None, default '\\t'
         Field separator; ``None`` splits on any run of whitespace.
     rating_range : (int, int), default (1, 5)

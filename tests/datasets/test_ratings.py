@@ -166,3 +166,44 @@ def test_reader_output_flows_through_split_and_load():
                            & (data.item_id == id_map.item_index(i) + 1)][0])
         expected = r if k in train.index else 0
         assert matrix[id_map.item_index(i), id_map.user_index(u)] == expected
+
+
+# Files as editors and spreadsheets save them: the same ratings, read by every reader.
+CLEAN = '1\t1\t5\t881250949\n2\t1\t3\t0\n1\t2\t4\t0\n'
+HOW = ('byte-order mark', 'CRLF line ends', 'trailing blank lines', 'trailing spaces',
+       'all of them')
+
+
+def saved_like(text, how):
+    """``text`` as an editor saves it ``how``."""
+    return {'byte-order mark': '\ufeff' + text,
+            'CRLF line ends': text.replace('\n', '\r\n'),
+            'trailing blank lines': text + '\n\n \n',
+            'trailing spaces': text.replace('\n', '  \n'),
+            'all of them': '\ufeff' + text.replace('\n', ' \r\n') + '\r\n\r\n'}[how]
+
+
+@pytest.mark.parametrize('how', HOW)
+def test_a_file_saved_by_an_editor_holds_the_same_ratings(how, tmp_path):
+    expected = read(CLEAN)[0]
+    path = tmp_path / 'mine.tsv'
+    path.write_bytes(saved_like(CLEAN, how).encode('utf-8'))
+    pd.testing.assert_frame_equal(d2l.read_ratings(path)[0], expected)
+    text = io.StringIO(saved_like(CLEAN, how))  # a text stream keeps the mark: read past it too
+    pd.testing.assert_frame_equal(d2l.read_ratings(text)[0], expected)
+
+
+@pytest.mark.parametrize('how', HOW)
+def test_netflix_and_ml1m_files_saved_by_an_editor(how, tmp_path):
+    """(u.data itself is checksummed: an edited copy is refused as not the official one.)"""
+    from d2l_ext.datasets.movielens import parse_ratings_dat
+    from d2l_ext.datasets.netflix import read_data_netflix
+    netflix = '1:\n1488844,3,2005-09-06\n822109,5,2005-05-13\n2:\n822109,4,2005-05-13\n'
+    folder = tmp_path / 'netflix'
+    folder.mkdir()
+    (folder / 'combined_data_1.txt').write_bytes(saved_like(netflix, how).encode())
+    assert read_data_netflix(folder)[0].rating.tolist() == [3, 5, 4]
+    dat = tmp_path / 'ratings.dat'
+    dat.write_bytes(saved_like('1::1::5::978300760\n2::1::3::978302109\n', how).encode())
+    assert parse_ratings_dat(dat)[0].rating.tolist() == [5, 3]
+
