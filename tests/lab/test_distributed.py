@@ -4,6 +4,7 @@ Every cluster here runs on 127.0.0.1 with bounded steps and timeouts; each test 
 that no process of the run is left behind.
 """
 import io
+import json
 import os
 import re
 import signal
@@ -124,6 +125,26 @@ def test_ctrl_c_stops_every_process():
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=30) == 130
     assert_all_gone(pids(''.join(lines)))
+
+
+@pytest.mark.slow
+def test_two_workers_train_autorec_with_identical_parameters():
+    """The CI run: two workers, one server, synthetic data, checked after every step."""
+    proc = subprocess.run(
+        [sys.executable, '-m', 'd2l_ext.lab.distributed', '--workers', '2', '--servers',
+         '1', '--dataset', 'synthetic', '--epochs', '3', '--num-hidden', '16',
+         '--batch-size', '32', '--check-every', '1', '--timeout', '120'],
+        capture_output=True, text=True, timeout=180, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    summaries = [json.loads(line.split('summary ', 1)[1])
+                 for line in proc.stdout.splitlines() if 'summary {' in line]
+    assert sorted(s['rank'] for s in summaries) == [0, 1]
+    assert summaries[0]['digest'] == summaries[1]['digest']
+    # Checked before every step and once at the end, on both workers.
+    assert all(s['checks'] == s['steps'] + 1 for s in summaries)
+    assert summaries[0]['rows'] + summaries[1]['rows'] == 96
+    assert re.search(r'^test RMSE \d\.\d{3}$', proc.stdout.splitlines()[-1])
+    assert_all_gone(pids(proc.stdout))
 
 
 def test_traffic_counts_every_parameter_once_per_direction():

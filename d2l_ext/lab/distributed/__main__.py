@@ -12,7 +12,7 @@ import sys
 
 from ...errors import ClusterError
 from .launcher import launch
-from .worker import KVSTORES, add_training_arguments
+from .worker import KVSTORES, add_training_arguments, worker_command
 
 
 def parse_args(argv=None):
@@ -33,15 +33,6 @@ def parse_args(argv=None):
     return add_training_arguments(parser).parse_args(argv)
 
 
-def worker_command(options):
-    """The workers' command line for ``options``."""
-    return [sys.executable, '-m', 'd2l_ext.lab.distributed.worker',
-            '--kvstore', options.kvstore, '--dataset', options.dataset,
-            '--epochs', str(options.epochs), '--batch-size', str(options.batch_size),
-            '--num-hidden', str(options.num_hidden), '--lr', str(options.lr),
-            '--seed', str(options.seed), '--check-every', str(options.check_every)]
-
-
 def main(argv=None):
     """Run the launcher; returns the exit status."""
     options = parse_args(argv)
@@ -55,7 +46,7 @@ def main(argv=None):
 
     previous = signal.signal(signal.SIGTERM, terminate)
     try:
-        result = launch(worker_command(options), options.workers, options.servers,
+        result = launch(worker_command(options, options.kvstore), options.workers, options.servers,
                         port=options.port, startup_timeout=options.startup_timeout,
                         timeout=options.timeout)
     except ClusterError as error:

@@ -26,8 +26,8 @@ import time
 
 import numpy as onp
 
-__all__ = ['DATASETS', 'KVSTORES', 'add_training_arguments', 'load_dataset', 'shard_rows',
-           'train', 'main']
+__all__ = ['DATASETS', 'KVSTORES', 'add_training_arguments', 'training_options',
+           'worker_command', 'read_summaries', 'load_dataset', 'shard_rows', 'train', 'main']
 
 #: Datasets a worker can read.
 DATASETS = ('ml-100k', 'synthetic')
@@ -48,6 +48,45 @@ def add_training_arguments(parser):
                         help='check every N steps that all workers hold identical '
                              'parameters (dist_sync; 0: only at the end)')
     return parser
+
+
+def training_options(**changes):
+    """The training options (:func:`add_training_arguments`' defaults) with ``changes``.
+
+    Example: ``training_options(dataset='synthetic', epochs=3)``.
+    """
+    options = add_training_arguments(argparse.ArgumentParser()).parse_args([])
+    for name, value in changes.items():
+        if not hasattr(options, name):
+            from ...errors import InvalidArgumentError
+            raise InvalidArgumentError(f'Unknown training option {name!r}; expected one of '
+                                       f'{sorted(vars(options))}.')
+        setattr(options, name, value)
+    return options
+
+
+def worker_command(options, kvstore='dist_sync'):
+    """The command line every worker runs, for ``options`` (see :func:`training_options`)."""
+    return [sys.executable, '-m', 'd2l_ext.lab.distributed.worker', '--kvstore', kvstore,
+            '--dataset', options.dataset, '--epochs', str(options.epochs),
+            '--batch-size', str(options.batch_size), '--num-hidden', str(options.num_hidden),
+            '--lr', str(options.lr), '--seed', str(options.seed),
+            '--check-every', str(options.check_every)]
+
+
+def read_summaries(lines):
+    """The workers' ``summary`` lines as dicts, sorted by rank.
+
+    Parameters
+    ----------
+    lines : dict of str to list of str or iterable of str
+        A :class:`~d2l_ext.lab.distributed.launcher.LaunchResult`'s ``lines``, or lines.
+    """
+    if isinstance(lines, dict):
+        lines = [line for name in lines for line in lines[name]]
+    found = [json.loads(line.split('summary ', 1)[1]) for line in lines
+             if 'summary {' in line]
+    return sorted(found, key=lambda s: s['rank'])
 
 
 def synthetic_ratings(num_rows=96, num_cols=64, density=0.3, seed=0):
@@ -120,7 +159,8 @@ def train(options, kvstore='device', out=None):
     Returns
     -------
     dict
-        The summary: ``rank``, ``num_workers``, ``test_rmse``, ``seconds_per_epoch``,
+        The summary: ``rank``, ``num_workers``, ``rows`` (of its shard), ``test_rmse``
+        (and ``test_rmse_history``, per epoch), ``seconds_per_epoch``,
         ``pushed_per_step``, ``pulled_per_step``, ``digest``, ``steps``, ``checks``.
     """
     import mxnet as mx
@@ -166,6 +206,7 @@ def train(options, kvstore='device', out=None):
     pushed, pulled = kv.bytes_per_step() if kv else (0, 0)
     summary = dict(rank=rank, num_workers=num_workers, rows=len(rows),
                    test_rmse=float(result.history.test_rmse[-1]),
+                   test_rmse_history=[round(float(x), 4) for x in result.history.test_rmse],
                    seconds_per_epoch=float(onp.mean(result.history.seconds)),
                    pushed_per_step=pushed, pulled_per_step=pulled,
                    steps=kv.steps if kv else None, checks=kv.checks if kv else 0,
