@@ -22,15 +22,22 @@ name                                        removed in  read by MXNet at import 
 (aliases of the builtins)                                and dtype tables
 ``PZERO NZERO PINF NINF NAN NaN``           2.0         ``mxnet/numpy/utils.py``
 (constants: 0.0, -0.0, inf, -inf, nan)
+``Inf`` (= inf)                             2.0         ``gluon/contrib/estimator/``
+                                                        ``event_handler.py`` (a default)
 ``alltrue`` (= ``all``), ``in1d`` (=        2.0 / 2.4   ``mxnet/numpy/fallback.py``
 ``isin`` on the flattened input),
 ``msort`` (= ``sort(a, axis=0)``), ``trapz``
 (= ``trapezoid``)
+``sometrue`` (= ``any``), ``round_`` (=     2.0         ``numpy_dispatch_protocol.py``
+``round``), ``product`` (= ``prod``)                    (the ``__array_function__`` list)
 ``npv pmt ppmt pv rate mirr``               2.0 [#]_    ``mxnet/numpy/fallback.py``
 (moved to the numpy-financial package)
 ==========================================  ==========  ===============================
 
 .. [#] Moved to numpy-financial in 1.20; NumPy kept stubs that raise when called until 2.0.
+
+Not added: ``numpy.compat`` (gone in NumPy 2), which ``mx.np.pad`` reads when called
+with a string ``mode``; the package never calls it.
 
 The financial functions are added as stubs that raise, saying to use ``numpy_financial``:
 MXNet only re-exports them, and the course never calls them.
@@ -90,8 +97,9 @@ REMOVED_NAMES = {
     'bool': builtins.bool, 'int': builtins.int, 'float': builtins.float,
     'object': builtins.object, 'str': builtins.str, 'complex': builtins.complex,
     'PZERO': 0.0, 'NZERO': -0.0, 'PINF': math.inf, 'NINF': -math.inf, 'NAN': math.nan,
-    'NaN': math.nan,
+    'NaN': math.nan, 'Inf': math.inf,
     'alltrue': numpy.all, 'in1d': _in1d, 'msort': _msort, 'trapz': _trapz,
+    'sometrue': numpy.any, 'round_': numpy.round, 'product': numpy.prod,
     **{name: _financial_stub(name) for name in ('npv', 'pmt', 'ppmt', 'pv', 'rate', 'mirr')},
 }
 

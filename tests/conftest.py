@@ -21,6 +21,10 @@ import numpy as onp
 import pandas as pd
 import pytest
 
+# First, before any test module imports mxnet: on NumPy >= 1.24 d2l_ext must add back the
+# names MXNet 1.9.1 reads at import (d2l_ext/_compat.py).
+import d2l_ext  # noqa: F401  isort: skip
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / 'shared' / 'data'
 

@@ -99,9 +99,9 @@ def test_chapter_names_are_at_the_top_level():
 @pytest.mark.slow
 def test_training_prints_no_mxnet_deprecation_message():
     code = '''
+import d2l_ext as d2l
 import mxnet as mx
 from mxnet import gluon, np, npx
-import d2l_ext as d2l
 from tests.conftest import low_rank_ratings
 npx.set_np()
 data, nu, ni = low_rank_ratings()

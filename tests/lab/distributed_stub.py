@@ -9,6 +9,7 @@ rank, so the identity check must fail).
 import sys
 import time
 
+import d2l_ext  # noqa: F401  isort: skip  (before mxnet: d2l_ext/_compat.py)
 import mxnet as mx
 
 from d2l_ext.lab.distributed.kvstore import AveragingKVStore
