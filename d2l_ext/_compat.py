@@ -22,6 +22,10 @@ name                                        removed in  read by MXNet at import 
 (aliases of the builtins)                                and dtype tables
 ``PZERO NZERO PINF NINF NAN NaN``           2.0         ``mxnet/numpy/utils.py``
 (constants: 0.0, -0.0, inf, -inf, nan)
+``Inf`` (= ``inf``)                         2.0         ``gluon/contrib/estimator/``
+                                                        ``event_handler.py`` (a default
+                                                        argument; ``import mxnet``
+                                                        reaches it via ``model_zoo``)
 ``alltrue`` (= ``all``), ``in1d`` (=        2.0 / 2.4   ``mxnet/numpy/fallback.py``
 ``isin`` on the flattened input),
 ``msort`` (= ``sort(a, axis=0)``), ``trapz``
@@ -90,7 +94,7 @@ REMOVED_NAMES = {
     'bool': builtins.bool, 'int': builtins.int, 'float': builtins.float,
     'object': builtins.object, 'str': builtins.str, 'complex': builtins.complex,
     'PZERO': 0.0, 'NZERO': -0.0, 'PINF': math.inf, 'NINF': -math.inf, 'NAN': math.nan,
-    'NaN': math.nan,
+    'NaN': math.nan, 'Inf': math.inf,
     'alltrue': numpy.all, 'in1d': _in1d, 'msort': _msort, 'trapz': _trapz,
     **{name: _financial_stub(name) for name in ('npv', 'pmt', 'ppmt', 'pv', 'rate', 'mirr')},
 }

@@ -30,7 +30,8 @@ def test_builtin_aliases_mean_what_they_meant(name):
 
 
 @pytest.mark.parametrize('name, expected', [('PZERO', 0.0), ('NZERO', -0.0),
-                                            ('PINF', math.inf), ('NINF', -math.inf)])
+                                            ('PINF', math.inf), ('NINF', -math.inf),
+                                            ('Inf', math.inf)])
 def test_constants(name, expected):
     value = getattr(numpy, name)
     assert value == expected and math.copysign(1, value) == math.copysign(1, expected)
