@@ -30,6 +30,9 @@ name                                        removed in  read by MXNet at import 
 ``isin`` on the flattened input),
 ``msort`` (= ``sort(a, axis=0)``), ``trapz``
 (= ``trapezoid``)
+``sometrue`` (= ``any``), ``product`` (=   2.0         ``numpy_dispatch_protocol.py``
+``prod``), ``round_`` (= ``round``)                      (registers MXNet's versions of
+                                                        NumPy functions, by name)
 ``npv pmt ppmt pv rate mirr``               2.0 [#]_    ``mxnet/numpy/fallback.py``
 (moved to the numpy-financial package)
 ==========================================  ==========  ===============================
@@ -95,7 +98,8 @@ REMOVED_NAMES = {
     'object': builtins.object, 'str': builtins.str, 'complex': builtins.complex,
     'PZERO': 0.0, 'NZERO': -0.0, 'PINF': math.inf, 'NINF': -math.inf, 'NAN': math.nan,
     'NaN': math.nan, 'Inf': math.inf,
-    'alltrue': numpy.all, 'in1d': _in1d, 'msort': _msort, 'trapz': _trapz,
+    'alltrue': numpy.all, 'sometrue': numpy.any, 'product': numpy.prod, 'round_': numpy.round,
+    'in1d': _in1d, 'msort': _msort, 'trapz': _trapz,
     **{name: _financial_stub(name) for name in ('npv', 'pmt', 'ppmt', 'pv', 'rate', 'mirr')},
 }
 

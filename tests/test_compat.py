@@ -42,8 +42,11 @@ def test_nan_constants(name):
     assert math.isnan(getattr(numpy, name))
 
 
-def test_alltrue_in1d_msort_trapz_compute_what_they_did():
+def test_alltrue_sometrue_product_round_in1d_msort_trapz_compute_what_they_did():
     assert numpy.alltrue([True, True]) and not numpy.alltrue([True, False])
+    assert numpy.sometrue([False, True]) and not numpy.sometrue([False, False])
+    assert numpy.product([2, 3, 4]) == 24
+    assert numpy.round_(2.567, 2) == pytest.approx(2.57)
     assert numpy.in1d([[1, 5], [2, 7]], [1, 2]).tolist() == [True, False, True, False]
     assert numpy.in1d([1, 5], [1], invert=True).tolist() == [False, True]
     assert numpy.msort(numpy.array([[3, 1], [1, 2]])).tolist() == [[1, 1], [3, 2]]
@@ -77,6 +80,12 @@ def test_every_numpy_name_mxnet_reads_at_import_exists():
         names |= set(re.findall(r'^\w+ = onp\.(\w+)\s*$', (folder / module).read_text(),
                                 re.MULTILINE))
     assert len(names) > 80
+    # ...and each NumPy function numpy_dispatch_protocol.py registers MXNet's version of
+    lists = re.findall(r"_NUMPY_ARRAY_\w+_LIST = \[(.*?)\]",
+                       (Path(mxnet.__file__).parent / 'numpy_dispatch_protocol.py').read_text(),
+                       re.DOTALL)
+    assert len(lists) == 2
+    names |= {name for body in lists for name in re.findall(r"'(\w+)'", body) if '.' not in name}
     missing = sorted(name for name in names if not hasattr(numpy, name))
     assert not missing, f'MXNet reads numpy.{missing} at import; add them to d2l_ext/_compat.py'
 

@@ -55,7 +55,7 @@ class FakeMachine:
         monkeypatch.setattr(launcher, 'VENV', tmp_path / 'no-venv')
         monkeypatch.setattr(launcher.Path, 'home', staticmethod(lambda: tmp_path / 'home'))
         for name in ('PYENV_ROOT', 'ASDF_DATA_DIR', 'LOCALAPPDATA', launcher.RELAUNCHED,
-                     'D2L_AUTOREC_NO_CONDA'):
+                     'D2L_AUTOREC_NO_CONDA', launcher.THIS_PYTHON):
             monkeypatch.delenv(name, raising=False)
         self.setups = []
         monkeypatch.setattr(tasks, 'env_python', self.env_python)
@@ -239,6 +239,15 @@ def test_each_python_line_has_its_pin_set():
     assert set(tasks.NO_DEPS) <= names and '-e .' in newer['pip']
 
 
+def test_this_python_keeps_313_even_where_a_311_exists(monkeypatch, tmp_path):
+    py311 = str(tmp_path / 'bin' / 'python3.11')
+    fake = FakeMachine(monkeypatch, tmp_path, version=(3, 13), on_path={'python3.11': py311},
+                       interpreters={py311: (3, 11)})
+    monkeypatch.setenv(launcher.THIS_PYTHON, '1')
+    assert tasks.main(['tasks.py', 'setup']) == 0
+    assert fake.setups == [True] and fake.calls == []
+
+
 def test_a_relaunched_312_goes_on_with_the_numpy2_line(monkeypatch, tmp_path):
     fake = FakeMachine(monkeypatch, tmp_path, version=(3, 12))
     monkeypatch.setenv(launcher.RELAUNCHED, '1')
@@ -285,6 +294,8 @@ def test_the_real_launcher_hands_over_from_python312_to_a_311(tmp_path):
     other = other_python3()
     if other is None:
         pytest.skip('no Python 3 other than 3.11 on this machine')
+    if sys.version_info[:2] != (3, 11):
+        pytest.skip('stands for the 3.11 environment with this Python, which is not 3.11')
     venv = tmp_path / 'venv'
     (venv / 'bin').mkdir(parents=True)
     (venv / 'bin' / 'python').symlink_to(sys.executable)

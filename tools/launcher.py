@@ -10,8 +10,8 @@ The environment can be built on two Python lines, each with its own exact pin se
 When the interpreter running ``tasks.py`` is 3.12 or 3.13, :func:`ensure_runnable` still
 prefers a Python 3.11 found on this machine (``.venv``'s, ``python3.11`` on the PATH,
 ``py -3.11`` on Windows, uv-, pyenv- or asdf-managed ones, Homebrew's and python.org's) and
-runs ``tasks.py`` again with it; where there is none, it goes on with this interpreter and
-the NumPy 2 line. Any other Python stops with a message saying how to install a 3.11. With
+runs ``tasks.py`` again with it; where there is none (or ``D2L_AUTOREC_THIS_PYTHON=1``), it
+goes on with this interpreter and the NumPy 2 line. Any other Python stops with a message saying how to install a 3.11. With
 ``conda`` on the PATH none is needed, conda brings its own 3.11. On a platform without an
 MXNet 1.9.1 build (macOS on Apple Silicon, Windows) it stops before pip runs and points at
 the container and, on Windows, WSL2.
@@ -27,7 +27,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ['REQUIRED_PYTHON', 'NEWER_PYTHONS', 'RELAUNCHED', 'VENV', 'host_platform', 'platform_problem',
+__all__ = ['REQUIRED_PYTHON', 'NEWER_PYTHONS', 'RELAUNCHED', 'THIS_PYTHON', 'VENV', 'host_platform', 'platform_problem',
            'python_version_of', 'find_python311', 'install_python_hint', 'uses_conda',
            'ensure_runnable']
 
@@ -39,6 +39,8 @@ REQUIRED_PYTHON = (3, 11)
 # The newer line (environment-numpy2.yml), used where no Python 3.11 is found.
 NEWER_PYTHONS = ((3, 12), (3, 13))
 RELAUNCHED = 'D2L_AUTOREC_RELAUNCHED'
+# Set to 1 to build the NumPy 2 line with this Python 3.12/3.13 even where a 3.11 exists (CI).
+THIS_PYTHON = 'D2L_AUTOREC_THIS_PYTHON'
 # (system, machine) pairs with an mxnet==1.9.1 wheel on the package index.
 MXNET_BUILDS = {('linux', 'x86_64'), ('linux', 'aarch64'), ('darwin', 'x86_64')}
 CONTAINER_HINT = (
@@ -248,6 +250,8 @@ def ensure_runnable(argv):
     if running_version() == REQUIRED_PYTHON or uses_conda():
         return None
     newer = running_version() in NEWER_PYTHONS
+    if newer and os.environ.get(THIS_PYTHON):
+        return None
     if os.environ.get(RELAUNCHED):
         if newer:
             return None
