@@ -30,6 +30,7 @@ Matrices are NumPy float32 arrays or ``scipy.sparse`` matrices with 0 = unobserv
 import dataclasses
 import warnings
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import mxnet as mx
 import numpy as onp
@@ -139,12 +140,11 @@ class FitResult:
         epoch's parameters), a :class:`~d2l_ext.lab.baselines.BiasBaseline` or the mean.
     best_epoch : int or None
         The epoch chosen on ``select_on``; None without selection or without epochs.
-    scores : dict of str to float
+    scores : mapping of str to float (read-only)
         The RMSEs at ``best_epoch`` (the last epoch without selection; the only ones
         for a model without epochs): ``'train_rmse'``, ``'<name>_rmse'``.
-    predict_rows : callable
-        ``predict_rows(begin, end)``: the predictions of rows ``begin:end`` for every
-        column, a float32 array; use :meth:`predict`.
+    predict_rows : RowPredictor
+        ``predict_rows(begin, end)``: rows ``begin:end`` of :meth:`predict`.
     """
 
     history: History
@@ -152,6 +152,9 @@ class FitResult:
     best_epoch: int
     scores: dict
     predict_rows: object = field(repr=False)
+
+    def __post_init__(self):  # a read-only view: the record cannot be changed
+        object.__setattr__(self, 'scores', MappingProxyType(dict(self.scores)))
 
     @property
     def shape(self):
@@ -370,14 +373,8 @@ def split_options(fitter, options, **fitter_fields):
     **fitter_fields
         Fitter fields given separately (e.g. ``net``).
 
-    Returns
-    -------
-    (Fitter, FitConfig, EvalConfig)
-
-    Raises
-    ------
-    InvalidArgumentError
-        An option that none of the three has.
+    Returns ``(fitter, FitConfig, EvalConfig)``; raises :class:`InvalidArgumentError` for
+    an option that none of the three has.
     """
     options, kind = dict(options), fitter if isinstance(fitter, type) else type(fitter)
     if 'num_hiddens' in options:

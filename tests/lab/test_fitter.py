@@ -37,6 +37,8 @@ def test_every_fitter_returns_a_frozen_result_whose_predictions_give_its_scores(
     assert len(result.history) == (2 if fitter.has_epochs else 0)
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.best_epoch = 3
+    with pytest.raises(TypeError):
+        result.scores['test_rmse'] = 0.0
 
 
 @pytest.mark.parametrize('fitter', FITTERS, ids=lambda f: type(f).__name__)

@@ -1,4 +1,5 @@
 """Student versions and the student-track conventions (tools/student.py)."""
+import ast
 from pathlib import Path
 
 import nbformat
@@ -155,3 +156,33 @@ def test_command_line_writes_student_notebooks_and_checks(tmp_path, capsys):
     capsys.readouterr()
     assert main(['--check', str(source)]) == 1
     assert 'self-check' in capsys.readouterr().out
+
+
+# --- The real notebooks -------------------------------------------------------------------
+
+@pytest.mark.parametrize('path', NOTEBOOKS, ids=lambda p: p.stem)
+def test_real_notebook_follows_the_student_conventions(path):
+    nb = nbformat.read(path, as_version=4)
+    assert any('exercise' in tags(c) for c in nb.cells), f'{path.name}: no exercise'
+    problems = convention_problems(nb)
+    assert not problems, f'{path.name}:\n' + '\n'.join(problems)
+
+
+@pytest.mark.parametrize('path', NOTEBOOKS, ids=lambda p: p.stem)
+def test_real_student_version_gives_no_answer_away(path, tmp_path):
+    [target] = write_student_versions([path], tmp_path)
+    student = nbformat.read(target, as_version=4)
+    original = nbformat.read(path, as_version=4)
+    assert not [c for c in student.cells if {'solution', ANSWER_KEY_TAG} & set(tags(c))]
+    assert not [c for c in student.cells
+                if c.metadata.get('slideshow', {}).get('slide_type') == 'notes']
+    exercises = sum('exercise' in tags(c) for c in original.cells)
+    checked = sum('exercise' in tags(c) and 'prose-answer' not in tags(c)
+                  for c in original.cells)
+    assert sum(SCAFFOLD_TAG in tags(c) for c in student.cells) >= checked
+    assert sum(SELF_CHECK_TAG in tags(c) for c in student.cells) >= checked
+    assert sum('exercise' in tags(c) for c in student.cells) == exercises
+    for c in student.cells:
+        if SCAFFOLD_TAG in tags(c):
+            assert '# TODO' in c.source and c.outputs == []
+            ast.parse(c.source)  # a scaffold runs as it is: at least it parses
