@@ -151,6 +151,23 @@ def test_two_workers_train_autorec_with_identical_parameters(check_every):
 
 
 @pytest.mark.slow
+def test_dist_async_trains_with_the_optimiser_on_the_server():
+    proc = subprocess.run(
+        [sys.executable, '-m', 'd2l_ext.lab.distributed', '--workers', '2', '--servers',
+         '1', '--dataset', 'synthetic', '--epochs', '2', '--num-hidden', '16',
+         '--batch-size', '40', '--kvstore', 'dist_async', '--timeout', '120'],
+        capture_output=True, text=True, timeout=180, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    summaries = [json.loads(line.split('summary ', 1)[1])
+                 for line in proc.stdout.splitlines() if 'summary {' in line]
+    # 48 rows per worker padded to 60 (3 full batches of 20): Gluon keeps the servers'
+    # gradient scale of the first step, so every step has the same batch.
+    assert [s['steps'] for s in summaries] == [6, 6]
+    assert re.search(r'^test RMSE \d\.\d{3}$', proc.stdout.splitlines()[-1])
+    assert_all_gone(pids(proc.stdout))
+
+
+@pytest.mark.slow
 def test_benchmark_prints_its_table():
     proc = subprocess.run([sys.executable, 'benchmarks/distributed.py', '--short'],
                           capture_output=True, text=True, timeout=300, cwd=ROOT)
