@@ -113,17 +113,19 @@ def test_a_killed_worker_ends_the_run_naming_it():
     assert_all_gone(pids(out.getvalue()))
 
 
-def test_ctrl_c_stops_every_process():
-    script = ('import sys\nfrom d2l_ext.lab.distributed.launcher import launch\n'
-              f'try:\n    launch({stub("same", 2000)!r}, 2, 1, timeout=90)\n'
-              'except KeyboardInterrupt:\n    sys.exit(130)\n')
-    proc = subprocess.Popen([sys.executable, '-c', script], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+@pytest.mark.parametrize('sig', [signal.SIGINT, signal.SIGTERM], ids=['ctrl-c', 'term'])
+def test_ctrl_c_or_term_stops_every_process(sig):
+    proc = subprocess.Popen(
+        [sys.executable, '-m', 'd2l_ext.lab.distributed', '--workers', '2', '--servers', '1',
+         '--dataset', 'synthetic', '--epochs', '100000', '--num-hidden', '8',
+         '--timeout', '120'], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT)
     lines, deadline = [], time.monotonic() + 60
     while sum('kvstore ready' in x for x in lines) < 2 and time.monotonic() < deadline:
         lines.append(proc.stdout.readline())
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     assert proc.wait(timeout=30) == 130
+    assert 'interrupted: stopped every process' in proc.stdout.read()
     assert_all_gone(pids(''.join(lines)))
 
 
