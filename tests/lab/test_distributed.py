@@ -128,23 +128,40 @@ def test_ctrl_c_stops_every_process():
 
 
 @pytest.mark.slow
-def test_two_workers_train_autorec_with_identical_parameters():
-    """The CI run: two workers, one server, synthetic data, checked after every step."""
+@pytest.mark.parametrize('check_every', [1, 0])
+def test_two_workers_train_autorec_with_identical_parameters(check_every):
+    """The CI run: two workers, one server, synthetic data; the replicas checked before
+    every step, or only at the end (no check to serialise the first step: the initial
+    broadcast must still finish before the first gradient push)."""
     proc = subprocess.run(
         [sys.executable, '-m', 'd2l_ext.lab.distributed', '--workers', '2', '--servers',
          '1', '--dataset', 'synthetic', '--epochs', '3', '--num-hidden', '16',
-         '--batch-size', '32', '--check-every', '1', '--timeout', '120'],
+         '--batch-size', '32', '--check-every', str(check_every), '--timeout', '120'],
         capture_output=True, text=True, timeout=180, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     summaries = [json.loads(line.split('summary ', 1)[1])
                  for line in proc.stdout.splitlines() if 'summary {' in line]
     assert sorted(s['rank'] for s in summaries) == [0, 1]
     assert summaries[0]['digest'] == summaries[1]['digest']
-    # Checked before every step and once at the end, on both workers.
-    assert all(s['checks'] == s['steps'] + 1 for s in summaries)
+    # Checked before every step (or never) and once at the end, on both workers.
+    assert all(s['checks'] == (s['steps'] if check_every else 0) + 1 for s in summaries)
     assert summaries[0]['rows'] + summaries[1]['rows'] == 96
     assert re.search(r'^test RMSE \d\.\d{3}$', proc.stdout.splitlines()[-1])
     assert_all_gone(pids(proc.stdout))
+
+
+@pytest.mark.slow
+def test_benchmark_prints_its_table():
+    proc = subprocess.run([sys.executable, 'benchmarks/distributed.py', '--short'],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    runs = re.findall(r'^(1 process|1 worker \+ 1 server|2 workers \+ 1 server) +(\d\.\d{3}) ',
+                      proc.stdout, re.M)
+    assert [name for name, _ in runs] == ['1 process', '1 worker + 1 server',
+                                          '2 workers + 1 server']
+    # One worker through the parameter server computes what one process computes.
+    assert runs[0][1] == runs[1][1]
+    assert re.search(r'^dense +1922\.7 +1922\.7 ', proc.stdout, re.M)
 
 
 def test_traffic_counts_every_parameter_once_per_direction():
