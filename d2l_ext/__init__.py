@@ -15,8 +15,12 @@ The package has three layers:
 - :mod:`.lab`: everything beyond the chapter (fitting with validation data, variants, the
   fast path, baselines, the paper's protocol, data summaries, the ``reproduce`` tool).
 
-Importing has no side effects: nothing is seeded, configured or downloaded.
+Importing has one side effect, :mod:`._compat`, which runs first: on NumPy >= 1.24 it adds
+back to ``numpy`` the removed names MXNet 1.9.1 reads at import (it replaces none), so that
+``import d2l_ext as d2l`` works on Python 3.11-3.13 and NumPy 1.23-2.x. Import ``d2l_ext``
+before ``mxnet``. Nothing is seeded, configured or downloaded.
 """
+from . import _compat  # noqa: F401  (first: before any module imports mxnet)
 from .data import interaction_matrix, load_data_ml100k, read_data_ml100k, split_data_ml100k
 from .datasets.movielens import read_data_ml1m
 from .datasets.ratings import IdMap, read_ratings, remap_ids

@@ -1,5 +1,6 @@
 """The package's architecture, checked: layers, dependencies, no tooling inside the library."""
 import ast
+import re
 import subprocess
 import sys
 import tomllib
@@ -11,7 +12,8 @@ from tests.conftest import ROOT
 PACKAGE = ROOT / 'd2l_ext'
 STDLIB = set(sys.stdlib_module_names)
 DIST_OF = {'mxnet': 'mxnet', 'numpy': 'numpy', 'pandas': 'pandas', 'matplotlib': 'matplotlib',
-           'scipy': 'scipy', 'IPython': 'ipython', 'tqdm': 'tqdm'}
+           'scipy': 'scipy', 'IPython': 'ipython', 'tqdm': 'tqdm',
+           'ipywidgets': 'ipywidgets'}
 
 
 def imports_of(path):
@@ -36,10 +38,44 @@ def test_the_library_imports_no_tooling():
         assert not tooling, f'{path.relative_to(ROOT)} imports {tooling}'
 
 
+def top_level_imports_of(path):
+    """Top-level names of the absolute imports a module makes when it is imported (not the
+    optional ones inside functions, which the extras provide)."""
+    names = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split('.')[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names.add(node.module.split('.')[0])
+    return names
+
+
+def distribution_names(requirements):
+    """``'numpy>=1.23.5,<3'`` and ``"mxnet==1.9.1; python_version < '3.12'"`` -> their names."""
+    return {re.split(r'[<>=!~;\[ ]', req, maxsplit=1)[0].strip().lower() for req in requirements}
+
+
 def test_runtime_dependencies_are_what_the_library_imports():
-    third_party = set().union(*(imports_of(p) for p in library_modules())) - STDLIB - {'d2l_ext'}
-    declared = set(tomllib.loads((ROOT / 'pyproject.toml').read_text())['project']['dependencies'])
-    assert {DIST_OF[name] for name in third_party} == declared
+    project = tomllib.loads((ROOT / 'pyproject.toml').read_text())['project']
+    third_party = set().union(*(top_level_imports_of(p) for p in library_modules())) \
+        - STDLIB - {'d2l_ext'}
+    declared = distribution_names(project['dependencies'])
+    # setuptools is not imported by the library: it brings back distutils for MXNet (3.12+)
+    anywhere = set().union(*(imports_of(p) for p in library_modules())) - STDLIB - {'d2l_ext'}
+    extras = set().union(*map(distribution_names, project['optional-dependencies'].values()))
+    # what every import needs is declared; what is declared is imported somewhere
+    assert {DIST_OF[name] for name in third_party} <= declared
+    assert {DIST_OF[name] for name in anywhere} <= declared | extras
+    assert declared - {'setuptools'} <= {DIST_OF[name] for name in anywhere}
+
+
+def test_dependencies_are_bounded():
+    project = tomllib.loads((ROOT / 'pyproject.toml').read_text())['project']
+    for req in project['dependencies'] + sum(project['optional-dependencies'].values(), []):
+        spec = req.split(';')[0]
+        if 'setuptools' in spec:
+            continue  # only the distutils shim is used, present in every version since 60
+        assert '==' in spec or ('>=' in spec and '<' in spec.replace('<=', '')), req
 
 
 def test_the_core_does_not_depend_on_the_lab():
