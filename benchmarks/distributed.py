@@ -107,6 +107,7 @@ def netflix_table(touched_here, dataset):
 
 
 def main(argv=None):
+    """Run the local figures, then print the Netflix traffic table (see the module)."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--epochs', type=int, default=5)
     parser.add_argument('--short', action='store_true', help='synthetic data, seconds')
