@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
 from tests.test_packaging import clean_copy
 
 #: Colab's pinnable runtime 2026.07 (Python 3.12.13), from googlecolab/backend-info's

@@ -11,8 +11,9 @@ When the interpreter running ``tasks.py`` is 3.12 or 3.13, :func:`ensure_runnabl
 prefers a Python 3.11 found on this machine (``.venv``'s, ``python3.11`` on the PATH,
 ``py -3.11`` on Windows, uv-, pyenv- or asdf-managed ones, Homebrew's and python.org's) and
 runs ``tasks.py`` again with it; where there is none (or ``D2L_AUTOREC_THIS_PYTHON=1``), it
-goes on with this interpreter and the NumPy 2 line. Any other Python stops with a message saying how to install a 3.11. With
-``conda`` on the PATH none is needed, conda brings its own 3.11. On a platform without an
+goes on with this interpreter and the NumPy 2 line. Any other Python stops with a message
+saying how to install a 3.11. With ``conda`` on the PATH none is needed, conda brings its
+own 3.11. On a platform without an
 MXNet 1.9.1 build (macOS on Apple Silicon, Windows) it stops before pip runs and points at
 the container and, on Windows, WSL2.
 
@@ -27,7 +28,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ['REQUIRED_PYTHON', 'NEWER_PYTHONS', 'RELAUNCHED', 'THIS_PYTHON', 'VENV', 'host_platform', 'platform_problem',
+__all__ = ['REQUIRED_PYTHON', 'NEWER_PYTHONS', 'RELAUNCHED', 'THIS_PYTHON', 'VENV',
+           'host_platform', 'platform_problem',
            'python_version_of', 'find_python311', 'install_python_hint', 'uses_conda',
            'ensure_runnable']
 
@@ -203,8 +205,8 @@ def install_python_hint(system):
                'sudo apt install python3.11 python3.11-venv\n'
                '    Fedora:                    sudo dnf install python3.11\n'
                '    any Linux, no root:        uv python install 3.11   (or pyenv install 3.11)\n')
-    return (f'Python 3.11, 3.12 or 3.13 is needed (the versions the '
-            f'pin sets were tested on); this is Python {sys.version.split()[0]} and no Python 3.11 was found '
+    return (f'Python 3.11, 3.12 or 3.13 is needed (the versions the pin sets were tested '
+            f'on); this is Python {sys.version.split()[0]} and no Python 3.11 was found '
             f'(looked at .venv, python3.11 on the PATH, uv, pyenv, asdf'
             f'{", py -3.11" if system == "windows" else ""}'
             f'{", Homebrew, python.org" if system == "darwin" else ""}). Install one:\n'
