@@ -11,9 +11,9 @@ from jupyter_client.manager import start_new_kernel
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 SETUP = '''
+import d2l_ext as d2l
 import mxnet as mx
 from mxnet import gluon, np, npx
-import d2l_ext as d2l
 from tests.conftest import low_rank_ratings
 npx.set_np()
 d2l.set_seed(0)
