@@ -119,7 +119,7 @@ def env_python():
 def venv_python(spec, digest):
     """Create ``.venv`` with pip and install exactly the pins of this Python line's yml.
 
-    On the newer line, :data:`NO_DEPS` are installed first with ``--no-deps``.
+    On the newer line, :data:`NO_DEPS` are installed last, with ``--no-deps``.
     """
     version = launcher.running_version()
     if version != launcher.REQUIRED_PYTHON and version not in launcher.NEWER_PYTHONS:
@@ -132,16 +132,17 @@ def venv_python(spec, digest):
         return python
     if not python.exists():
         run([sys.executable, '-m', 'venv', launcher.VENV])
-    lines = spec['pip']
+    lines, no_deps = spec['pip'], []
     if version != launcher.REQUIRED_PYTHON:
         no_deps = [line for line in lines if line.split('==')[0].lower() in NO_DEPS]
         lines = [line for line in lines if line not in no_deps]
-        run([python, '-m', 'pip', 'install', '--disable-pip-version-check', '-q', '--no-deps',
-             *no_deps], cwd=ROOT)
     requirements = launcher.VENV / 'requirements.txt'
     requirements.write_text('\n'.join(lines) + '\n')
     run([python, '-m', 'pip', 'install', '--disable-pip-version-check', '-q',
          '-r', requirements], cwd=ROOT)
+    if no_deps:  # last, and quietly: pip would list their stale pins as conflicts
+        run([python, '-m', 'pip', 'install', '--disable-pip-version-check', '-q', '--no-deps',
+             '--no-warn-conflicts', *no_deps], cwd=ROOT)
     register_kernel(python)
     stamp.write_text(digest)
     return python

@@ -83,6 +83,7 @@ def test_the_walkthrough_runs_on_a_colab_like_runtime(tmp_path):
                           text=True, env=env, timeout=3600, cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-4000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
+    print('Colab-like run:', {k: report[k] for k in ('updates', 'rmse')})
     assert report['setup_outputs'] == [], 'the set-up cell asked for a restart or printed'
     assert report['updates'] >= 5, f"the live figure was updated {report['updates']} times"
     assert report['rmse'], 'the walkthrough printed no test RMSE'
