@@ -43,11 +43,19 @@ The financial functions are added as stubs that raise, saying to use ``numpy_fin
 MXNet only re-exports them, and the course never calls them.
 
 Import order. Import ``d2l_ext`` before ``mxnet`` (the chapter's first line is
-``import d2l_ext as d2l``). On NumPy >= 1.24, ``import mxnet`` run first fails inside MXNet
-(``AttributeError: module 'numpy' has no attribute 'bool'``) and leaves a half-imported
-MXNet behind; a later ``import d2l_ext`` in the same process then raises
-:class:`ImportOrderError`, which says to restart the kernel and import ``d2l_ext`` first.
-After ``import d2l_ext``, ``import mxnet`` works anywhere in the process.
+``import d2l_ext as d2l``; every notebook's set-up cell imports it). On NumPy >= 1.24,
+``import mxnet`` run first fails inside MXNet with NumPy's own ``AttributeError`` (on 1.24-1.26
+``module 'numpy' has no attribute 'bool'``, on 2.x e.g. ``np.PZERO was removed in the NumPy
+2.0 release``) and leaves a half-imported MXNet behind; a later ``import d2l_ext`` in the
+same process then raises :class:`ImportOrderError`, which says to restart the kernel and
+import ``d2l_ext`` first. After ``import d2l_ext``, ``import mxnet`` works anywhere in the
+process.
+
+Why no start-up hook. A ``.pth`` file in site-packages could add the names before any
+``import mxnet``, making the order irrelevant, but it would run in every Python process of
+the environment (pip, Jupyter, tools that never touch MXNet) and change ``numpy`` there: the
+"no side effects on import" rule, stretched to the whole interpreter, and invisible to a
+reader of the notebook. The names are added only when a reader imports ``d2l_ext``.
 
 Python 3.12 and later have no ``distutils``, which MXNet imports: the package depends on
 ``setuptools`` there, whose ``distutils`` shim fills the gap.
