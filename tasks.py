@@ -12,14 +12,17 @@ Usage (from the repository's root, with any Python 3)::
     python3 tasks.py check-platform [--platform linux-aarch64]
                                    # does every pin have a wheel for that platform?
 
-MXNet 1.9.1 and d2l 1.0.3 need Python 3.11. When the interpreter running this file is
-another Python 3, the environment commands find a 3.11 and run this file again with it, or
-stop before pip runs on a platform without an MXNet 1.9.1 build (``tools/launcher.py``).
+Two Python lines are supported, each with one exact pin set: Python 3.11 with
+``environment.yml`` (the reference: NumPy 1.23.5, d2l 1.0.3 with its own pins), and Python
+3.12/3.13 with ``environment-numpy2.yml`` (NumPy 2). When the interpreter running this file
+is 3.12 or 3.13, the environment commands prefer a Python 3.11 found on the machine and run
+this file again with it; where there is none they build the NumPy 2 line with this one. On
+a platform without an MXNet 1.9.1 build they stop before pip runs (``tools/launcher.py``).
 
-Set-up reads ``environment.yml``, the one place versions are pinned. Where ``conda`` is on
-the PATH it runs ``conda env create -f environment.yml``; elsewhere it creates ``.venv``
-with the standard library's ``venv`` and installs exactly the pins of the yml's pip
-section. It is safe to repeat: a stamp of the yml's hash skips work already done.
+Where ``conda`` is on the PATH set-up runs ``conda env create -f environment.yml``;
+elsewhere it creates ``.venv`` with the standard library's ``venv`` and installs exactly the
+pins of the line's yml (its pip section). It is safe to repeat: a stamp of the yml's hash
+skips work already done.
 
 This file and ``tools/launcher.py`` use only the standard library, so they run before
 anything is installed; every other tool runs with the environment's Python.
@@ -35,6 +38,11 @@ from tools import launcher
 from tools.launcher import ROOT
 
 ENV_FILE = ROOT / 'environment.yml'
+#: The pin set of the newer line (Python 3.12 and 3.13, NumPy 2).
+NUMPY2_ENV_FILE = ROOT / 'environment-numpy2.yml'
+#: Installed with ``--no-deps`` on the newer line: their declared pins (``numpy<2``,
+#: ``numpy==1.23.5``) have no wheel there; d2l_ext/_compat.py makes MXNet work with NumPy 2.
+NO_DEPS = ('mxnet', 'd2l')
 KERNEL_NAME = 'd2l-autorec'
 KERNEL_DISPLAY = 'Python 3 (d2l-autorec)'
 WALKTHROUGH = ROOT / 'notebooks' / '02-autorec.ipynb'
@@ -91,10 +99,17 @@ def run(cmd, **kwargs):
         raise SystemExit(result.returncode)
     return result
 
+def env_file_for(version):
+    """The pin set for a Python ``(major, minor)``: ``environment.yml`` for 3.11, else the
+    NumPy 2 line's ``environment-numpy2.yml``."""
+    return ENV_FILE if tuple(version) == launcher.REQUIRED_PYTHON else NUMPY2_ENV_FILE
+
+
 def env_python():
     """Return the path of the environment's interpreter, building the environment if needed."""
-    spec = read_env_file()
-    digest = hashlib.sha256(ENV_FILE.read_bytes()).hexdigest()
+    env_file = ENV_FILE if launcher.uses_conda() else env_file_for(launcher.running_version())
+    spec = read_env_file(env_file)
+    digest = hashlib.sha256(env_file.read_bytes()).hexdigest()
     python = conda_python(spec, digest) if launcher.uses_conda() else venv_python(spec, digest)
     if launcher.host_platform() == ('linux', 'aarch64'):
         run([python, '-m', 'tools.mxnet_blas'], cwd=ROOT)
@@ -102,21 +117,32 @@ def env_python():
 
 
 def venv_python(spec, digest):
-    """Create ``.venv`` with pip and install exactly the pins of ``environment.yml``."""
-    if launcher.running_version() != launcher.REQUIRED_PYTHON:
-        raise SystemExit(f'Python 3.11 is required (mxnet 1.9.1 and d2l 1.0.3 need it); this '
-                         f'is Python {sys.version.split()[0]}. Run `python3 tasks.py ...`, which '
-                         f'looks for a Python 3.11 and says how to install one if there is none.')
+    """Create ``.venv`` with pip and install exactly the pins of this Python line's yml.
+
+    On the newer line, :data:`NO_DEPS` are installed last, with ``--no-deps``.
+    """
+    version = launcher.running_version()
+    if version != launcher.REQUIRED_PYTHON and version not in launcher.NEWER_PYTHONS:
+        raise SystemExit(f'Python 3.11, 3.12 or 3.13 is required; this is Python '
+                         f'{sys.version.split()[0]}. Run `python3 tasks.py ...`, which looks '
+                         f'for a Python 3.11 and says how to install one if there is none.')
     python = launcher.VENV / ('Scripts/python.exe' if os.name == 'nt' else 'bin/python')
     stamp = launcher.VENV / '.environment.sha256'
     if python.exists() and stamp.exists() and stamp.read_text() == digest:
         return python
     if not python.exists():
         run([sys.executable, '-m', 'venv', launcher.VENV])
+    lines, no_deps = spec['pip'], []
+    if version != launcher.REQUIRED_PYTHON:
+        no_deps = [line for line in lines if line.split('==')[0].lower() in NO_DEPS]
+        lines = [line for line in lines if line not in no_deps]
     requirements = launcher.VENV / 'requirements.txt'
-    requirements.write_text('\n'.join(spec['pip']) + '\n')
+    requirements.write_text('\n'.join(lines) + '\n')
     run([python, '-m', 'pip', 'install', '--disable-pip-version-check', '-q',
          '-r', requirements], cwd=ROOT)
+    if no_deps:  # last, and quietly: pip would list their stale pins as conflicts
+        run([python, '-m', 'pip', 'install', '--disable-pip-version-check', '-q', '--no-deps',
+             '--no-warn-conflicts', *no_deps], cwd=ROOT)
     register_kernel(python)
     stamp.write_text(digest)
     return python

@@ -78,7 +78,7 @@ def scaling_figures():
         return {(r['shape'], r['storage']): r for r in csv.DictReader(f)}
 
 
-def netflix_table(touched_ml100k):
+def netflix_table(touched_here, dataset):
     """Print the traffic per step at the Netflix shape, beside 09's figures."""
     items, users, ratings = traffic.NETFLIX
     touched = traffic.expected_touched_fraction(items, ratings, users, 128)
@@ -95,7 +95,7 @@ def netflix_table(touched_ml100k):
               ' '.join(f'{moved / rate * 1e3:15.1f}' for rate in LINKS.values()) +
               f' {moved / LINKS["10 GbE"] * steps:15.1f}')
     print(f'row_sparse: a batch of 128 items touches {touched:.1%} of Netflix users '
-          f'(estimated, uniform users), {touched_ml100k:.1%} of ML-100K users (measured): '
+          f'(estimated, uniform users), {touched_here:.1%} of {dataset} users (measured): '
           'little saving for I-AutoRec at this batch.')
     figures = scaling_figures()
     sparse = figures.get(('netflix', 'sparse'))
@@ -107,6 +107,7 @@ def netflix_table(touched_ml100k):
 
 
 def main(argv=None):
+    """Run the local figures, then print the Netflix traffic table (see the module)."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--epochs', type=int, default=5)
     parser.add_argument('--short', action='store_true', help='synthetic data, seconds')
@@ -116,7 +117,7 @@ def main(argv=None):
         options.epochs = min(options.epochs, 2)
     local_figures(options)
     train, _ = load_dataset(options.dataset, seed=0)
-    netflix_table(traffic.touched_fraction(train, 128))
+    netflix_table(traffic.touched_fraction(train, 128), options.dataset)
 
 
 if __name__ == '__main__':

@@ -22,32 +22,40 @@ name                                        removed in  read by MXNet at import 
 (aliases of the builtins)                                and dtype tables
 ``PZERO NZERO PINF NINF NAN NaN``           2.0         ``mxnet/numpy/utils.py``
 (constants: 0.0, -0.0, inf, -inf, nan)
-``Inf`` (= inf)                             2.0         ``gluon/contrib/estimator/``
-                                                        ``event_handler.py`` (a default)
+``Inf`` (= ``inf``)                         2.0         ``gluon/contrib/estimator/``
+                                                        ``event_handler.py`` (a default
+                                                        argument; ``import mxnet``
+                                                        reaches it via ``model_zoo``)
 ``alltrue`` (= ``all``), ``in1d`` (=        2.0 / 2.4   ``mxnet/numpy/fallback.py``
 ``isin`` on the flattened input),
 ``msort`` (= ``sort(a, axis=0)``), ``trapz``
 (= ``trapezoid``)
-``sometrue`` (= ``any``), ``round_`` (=     2.0         ``numpy_dispatch_protocol.py``
-``round``), ``product`` (= ``prod``)                    (the ``__array_function__`` list)
+``sometrue`` (= ``any``), ``product`` (=   2.0         ``numpy_dispatch_protocol.py``
+``prod``), ``round_`` (= ``round``)                      (registers MXNet's versions of
+                                                        NumPy functions, by name)
 ``npv pmt ppmt pv rate mirr``               2.0 [#]_    ``mxnet/numpy/fallback.py``
 (moved to the numpy-financial package)
 ==========================================  ==========  ===============================
 
 .. [#] Moved to numpy-financial in 1.20; NumPy kept stubs that raise when called until 2.0.
 
-Not added: ``numpy.compat`` (gone in NumPy 2), which ``mx.np.pad`` reads when called
-with a string ``mode``; the package never calls it.
-
 The financial functions are added as stubs that raise, saying to use ``numpy_financial``:
 MXNet only re-exports them, and the course never calls them.
 
 Import order. Import ``d2l_ext`` before ``mxnet`` (the chapter's first line is
-``import d2l_ext as d2l``). On NumPy >= 1.24, ``import mxnet`` run first fails inside MXNet
-(``AttributeError: module 'numpy' has no attribute 'bool'``) and leaves a half-imported
-MXNet behind; a later ``import d2l_ext`` in the same process then raises
-:class:`ImportOrderError`, which says to restart the kernel and import ``d2l_ext`` first.
-After ``import d2l_ext``, ``import mxnet`` works anywhere in the process.
+``import d2l_ext as d2l``; every notebook's set-up cell imports it). On NumPy >= 1.24,
+``import mxnet`` run first fails inside MXNet with NumPy's own ``AttributeError`` (on 1.24-1.26
+``module 'numpy' has no attribute 'bool'``, on 2.x e.g. ``np.PZERO was removed in the NumPy
+2.0 release``) and leaves a half-imported MXNet behind; a later ``import d2l_ext`` in the
+same process then raises :class:`ImportOrderError`, which says to restart the kernel and
+import ``d2l_ext`` first. After ``import d2l_ext``, ``import mxnet`` works anywhere in the
+process.
+
+Why no start-up hook. A ``.pth`` file in site-packages could add the names before any
+``import mxnet``, making the order irrelevant, but it would run in every Python process of
+the environment (pip, Jupyter, tools that never touch MXNet) and change ``numpy`` there: the
+"no side effects on import" rule, stretched to the whole interpreter, and invisible to a
+reader of the notebook. The names are added only when a reader imports ``d2l_ext``.
 
 Python 3.12 and later have no ``distutils``, which MXNet imports: the package depends on
 ``setuptools`` there, whose ``distutils`` shim fills the gap.
@@ -98,8 +106,8 @@ REMOVED_NAMES = {
     'object': builtins.object, 'str': builtins.str, 'complex': builtins.complex,
     'PZERO': 0.0, 'NZERO': -0.0, 'PINF': math.inf, 'NINF': -math.inf, 'NAN': math.nan,
     'NaN': math.nan, 'Inf': math.inf,
-    'alltrue': numpy.all, 'in1d': _in1d, 'msort': _msort, 'trapz': _trapz,
-    'sometrue': numpy.any, 'round_': numpy.round, 'product': numpy.prod,
+    'alltrue': numpy.all, 'sometrue': numpy.any, 'product': numpy.prod, 'round_': numpy.round,
+    'in1d': _in1d, 'msort': _msort, 'trapz': _trapz,
     **{name: _financial_stub(name) for name in ('npv', 'pmt', 'ppmt', 'pv', 'rate', 'mirr')},
 }
 

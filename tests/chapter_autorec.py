@@ -1,7 +1,7 @@
 # The MXNet code of d2l's AutoRec section (d2l-en, chapter_recommender-systems/autorec.md),
 # unchanged except for the import line: `import d2l_ext as d2l` in place of
-# `from d2l import mxnet as d2l`, moved first (on NumPy >= 1.24 it must run before
-# `import mxnet`: d2l_ext/_compat.py). tests/test_chapter_code.py runs it as a script.
+# `from d2l import mxnet as d2l`, first as in the book (on NumPy 2, MXNet imports only after
+# d2l_ext). tests/test_chapter_code.py runs it as a script.
 import d2l_ext as d2l
 import mxnet as mx
 from mxnet import autograd, gluon, np, npx

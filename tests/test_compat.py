@@ -1,5 +1,4 @@
 """d2l_ext/_compat.py: the NumPy names MXNet 1.9.1 reads, added back and never replaced."""
-import ast
 import builtins
 import math
 import re
@@ -43,11 +42,11 @@ def test_nan_constants(name):
     assert math.isnan(getattr(numpy, name))
 
 
-def test_removed_functions_compute_what_they_did():
+def test_alltrue_sometrue_product_round_in1d_msort_trapz_compute_what_they_did():
     assert numpy.alltrue([True, True]) and not numpy.alltrue([True, False])
     assert numpy.sometrue([False, True]) and not numpy.sometrue([False, False])
-    assert numpy.round_(2.567, 1) == pytest.approx(2.6)
     assert numpy.product([2, 3, 4]) == 24
+    assert numpy.round_(2.567, 2) == pytest.approx(2.57)
     assert numpy.in1d([[1, 5], [2, 7]], [1, 2]).tolist() == [True, False, True, False]
     assert numpy.in1d([1, 5], [1], invert=True).tolist() == [False, True]
     assert numpy.msort(numpy.array([[3, 1], [1, 2]])).tolist() == [[1, 1], [3, 2]]
@@ -73,20 +72,20 @@ def test_no_name_numpy_has_is_replaced(monkeypatch):
 
 
 def test_every_numpy_name_mxnet_reads_at_import_exists():
-    """Read MXNet's own source: each ``onp.NAME`` its numpy modules bind at import, and each
-    NumPy function its ``__array_function__`` table looks up at import."""
+    """Read MXNet's own source: each ``onp.NAME`` its numpy modules bind at import."""
     import mxnet
-    folder = Path(mxnet.__file__).parent
+    folder = Path(mxnet.__file__).parent / 'numpy'
     names = set()
-    for module in ('numpy/fallback.py', 'numpy/utils.py'):
+    for module in ('fallback.py', 'utils.py'):
         names |= set(re.findall(r'^\w+ = onp\.(\w+)\s*$', (folder / module).read_text(),
                                 re.MULTILINE))
-    tree = ast.parse((folder / 'numpy_dispatch_protocol.py').read_text())
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], 'id', '') \
-                == '_NUMPY_ARRAY_FUNCTION_LIST':
-            names |= {e.value for e in node.value.elts if '.' not in e.value}
-    assert len(names) > 150
+    assert len(names) > 80
+    # ...and each NumPy function numpy_dispatch_protocol.py registers MXNet's version of
+    lists = re.findall(r"_NUMPY_ARRAY_\w+_LIST = \[(.*?)\]",
+                       (Path(mxnet.__file__).parent / 'numpy_dispatch_protocol.py').read_text(),
+                       re.DOTALL)
+    assert len(lists) == 2
+    names |= {name for body in lists for name in re.findall(r"'(\w+)'", body) if '.' not in name}
     missing = sorted(name for name in names if not hasattr(numpy, name))
     assert not missing, f'MXNet reads numpy.{missing} at import; add them to d2l_ext/_compat.py'
 

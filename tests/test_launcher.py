@@ -55,7 +55,7 @@ class FakeMachine:
         monkeypatch.setattr(launcher, 'VENV', tmp_path / 'no-venv')
         monkeypatch.setattr(launcher.Path, 'home', staticmethod(lambda: tmp_path / 'home'))
         for name in ('PYENV_ROOT', 'ASDF_DATA_DIR', 'LOCALAPPDATA', launcher.RELAUNCHED,
-                     'D2L_AUTOREC_NO_CONDA'):
+                     'D2L_AUTOREC_NO_CONDA', launcher.THIS_PYTHON):
             monkeypatch.delenv(name, raising=False)
         self.setups = []
         monkeypatch.setattr(tasks, 'env_python', self.env_python)
@@ -207,7 +207,7 @@ def test_the_projects_own_venv_is_preferred(monkeypatch, tmp_path):
     ('darwin', 'x86_64', 'brew install python@3.11')])
 def test_without_any_311_it_says_how_to_install_one_here(monkeypatch, tmp_path, capsys,
                                                          system, machine, advice):
-    fake = FakeMachine(monkeypatch, tmp_path, system=system, machine=machine, version=(3, 12),
+    fake = FakeMachine(monkeypatch, tmp_path, system=system, machine=machine, version=(3, 10),
                        on_path={'python3.11': str(tmp_path / 'missing')})
     with pytest.raises(SystemExit) as stop:
         tasks.main(['tasks.py', 'test'])
@@ -216,6 +216,42 @@ def test_without_any_311_it_says_how_to_install_one_here(monkeypatch, tmp_path, 
     assert 'this is Python 3.' in err and 'no Python 3.11 was found' in err
     assert advice in err and 'docker build -f docker/Dockerfile' in err
     assert not any('pip' in line for line in fake.commands_run())
+
+
+@pytest.mark.parametrize('version', [(3, 12), (3, 13)])
+def test_python312_or_313_without_a_311_builds_the_numpy2_line(monkeypatch, tmp_path, capsys,
+                                                               version):
+    fake = FakeMachine(monkeypatch, tmp_path, version=version,
+                       on_path={'python3.11': str(tmp_path / 'missing')})
+    assert tasks.main(['tasks.py', 'setup']) == 0
+    assert fake.setups == [True]
+    assert not any('tasks.py' in line for line in fake.commands_run()), 'no relaunch'
+    assert 'no Python 3.11 here: using the NumPy 2 pin set' in capsys.readouterr().out
+    assert tasks.env_file_for(version) == tasks.NUMPY2_ENV_FILE
+
+
+def test_each_python_line_has_its_pin_set():
+    assert tasks.env_file_for((3, 11)) == tasks.ENV_FILE
+    assert tasks.env_file_for((3, 12)) == tasks.env_file_for((3, 13)) == tasks.NUMPY2_ENV_FILE
+    newer = tasks.read_env_file(tasks.NUMPY2_ENV_FILE)
+    assert tuple(map(int, newer['python'].split('.'))) in launcher.NEWER_PYTHONS
+    names = {line.split('==')[0].lower() for line in newer['pip']}
+    assert set(tasks.NO_DEPS) <= names and '-e .' in newer['pip']
+
+
+def test_this_python_keeps_313_even_where_a_311_exists(monkeypatch, tmp_path):
+    py311 = str(tmp_path / 'bin' / 'python3.11')
+    fake = FakeMachine(monkeypatch, tmp_path, version=(3, 13), on_path={'python3.11': py311},
+                       interpreters={py311: (3, 11)})
+    monkeypatch.setenv(launcher.THIS_PYTHON, '1')
+    assert tasks.main(['tasks.py', 'setup']) == 0
+    assert fake.setups == [True] and fake.calls == []
+
+
+def test_a_relaunched_312_goes_on_with_the_numpy2_line(monkeypatch, tmp_path):
+    fake = FakeMachine(monkeypatch, tmp_path, version=(3, 12))
+    monkeypatch.setenv(launcher.RELAUNCHED, '1')
+    assert tasks.main(['tasks.py', 'setup']) == 0 and fake.setups == [True]
 
 
 def test_with_conda_on_the_path_no_311_is_needed(monkeypatch, tmp_path):
@@ -233,7 +269,7 @@ def test_python311_goes_straight_to_setup(monkeypatch, tmp_path):
 
 
 def test_a_relaunch_that_is_still_not_311_stops_instead_of_looping(monkeypatch, tmp_path):
-    fake = FakeMachine(monkeypatch, tmp_path, version=(3, 12))
+    fake = FakeMachine(monkeypatch, tmp_path, version=(3, 10))
     monkeypatch.setenv(launcher.RELAUNCHED, '1')
     with pytest.raises(SystemExit) as stop:
         tasks.main(['tasks.py', 'test'])
@@ -258,6 +294,8 @@ def test_the_real_launcher_hands_over_from_python312_to_a_311(tmp_path):
     other = other_python3()
     if other is None:
         pytest.skip('no Python 3 other than 3.11 on this machine')
+    if sys.version_info[:2] != (3, 11):
+        pytest.skip('stands for the 3.11 environment with this Python, which is not 3.11')
     venv = tmp_path / 'venv'
     (venv / 'bin').mkdir(parents=True)
     (venv / 'bin' / 'python').symlink_to(sys.executable)
@@ -272,6 +310,31 @@ def test_the_real_launcher_hands_over_from_python312_to_a_311(tmp_path):
     version = '.'.join(map(str, launcher.python_version_of(other)))
     assert f'this is Python {version}' in done.stdout
     assert f'running again with Python 3.11 at {venv / "bin" / "python"}' in done.stdout
+    assert f'environment ready: {venv / "bin" / "python"}' in done.stdout
+
+
+def test_the_real_launcher_on_312_or_313_without_any_311_uses_the_numpy2_line(tmp_path):
+    """No fakes: Python 3.12 (or 3.13) with no 3.11 visible (an empty PATH and HOME, so no
+    python3.11, pyenv or uv) runs `tasks.py setup` itself, with environment-numpy2.yml.
+
+    The environment is ready-made (D2L_AUTOREC_VENV, that yml's stamp in place), so set-up
+    installs nothing and prints where it is.
+    """
+    other = other_python3()
+    if other is None:
+        pytest.skip('no Python 3 other than 3.11 on this machine')
+    venv, empty = tmp_path / 'venv', tmp_path / 'empty'
+    (venv / 'bin').mkdir(parents=True)
+    empty.mkdir()
+    (venv / 'bin' / 'python').symlink_to(other)
+    digest = tasks.hashlib.sha256(tasks.NUMPY2_ENV_FILE.read_bytes()).hexdigest()
+    (venv / '.environment.sha256').write_text(digest)
+    env = {'PATH': str(empty), 'HOME': str(empty), 'D2L_AUTOREC_VENV': str(venv),
+           'D2L_AUTOREC_NO_CONDA': '1'}
+    done = subprocess.run([other, str(ROOT / 'tasks.py'), 'setup'], capture_output=True,
+                          text=True, env=env, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert 'no Python 3.11 here: using the NumPy 2 pin set' in done.stdout
     assert f'environment ready: {venv / "bin" / "python"}' in done.stdout
 
 

@@ -1,17 +1,25 @@
-"""The launcher of ``tasks.py``: where MXNet 1.9.1 runs, and finding a Python 3.11.
+"""The launcher of ``tasks.py``: where MXNet 1.9.1 runs, and which Python builds the environment.
 
-MXNet 1.9.1 and d2l 1.0.3 need Python 3.11. When the interpreter running ``tasks.py`` is
-another Python 3, :func:`ensure_runnable` finds a 3.11 (``.venv``'s, ``python3.11`` on the
-PATH, ``py -3.11`` on Windows, uv-, pyenv- or asdf-managed ones, Homebrew's and
-python.org's) and runs ``tasks.py`` again with it; with ``conda`` on the PATH none is
-needed, conda brings its own. On a platform without an MXNet 1.9.1 build (macOS on Apple
-Silicon, Windows) it stops before pip runs and points at the container and, on Windows,
-WSL2.
+The environment can be built on two Python lines, each with its own exact pin set:
 
-The Python versions the project accepts are :data:`REQUIRED_PYTHON`, and the places a
-Python is looked for are :func:`python311_candidates`: change those two to accept another
-version. Standard library only: ``tasks.py`` imports this module before anything is
-installed.
+- Python 3.11: ``environment.yml``, the reference line (NumPy 1.23.5, d2l 1.0.3 with its
+  own pins; every stored notebook output comes from it);
+- Python 3.12 and 3.13: ``environment-numpy2.yml`` (NumPy 2; MXNet 1.9.1 and d2l 1.0.3
+  installed without their dependencies, ``d2l_ext/_compat.py`` makes MXNet import).
+
+When the interpreter running ``tasks.py`` is 3.12 or 3.13, :func:`ensure_runnable` still
+prefers a Python 3.11 found on this machine (``.venv``'s, ``python3.11`` on the PATH,
+``py -3.11`` on Windows, uv-, pyenv- or asdf-managed ones, Homebrew's and python.org's) and
+runs ``tasks.py`` again with it; where there is none (or ``D2L_AUTOREC_THIS_PYTHON=1``), it
+goes on with this interpreter and the NumPy 2 line. Any other Python stops with a message
+saying how to install a 3.11. With ``conda`` on the PATH none is needed, conda brings its
+own 3.11. On a platform without an
+MXNet 1.9.1 build (macOS on Apple Silicon, Windows) it stops before pip runs and points at
+the container and, on Windows, WSL2.
+
+The Python versions are :data:`REQUIRED_PYTHON` (the reference line) and
+:data:`NEWER_PYTHONS`, and the places a 3.11 is looked for are :func:`python311_candidates`.
+Standard library only: ``tasks.py`` imports this module before anything is installed.
 """
 import os
 import platform
@@ -20,16 +28,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ['REQUIRED_PYTHON', 'RELAUNCHED', 'VENV', 'host_platform', 'platform_problem',
+__all__ = ['REQUIRED_PYTHON', 'NEWER_PYTHONS', 'RELAUNCHED', 'THIS_PYTHON', 'VENV',
+           'host_platform', 'platform_problem',
            'python_version_of', 'find_python311', 'install_python_hint', 'uses_conda',
            'ensure_runnable']
 
 ROOT = Path(__file__).resolve().parents[1]
 # The container keeps the environment outside the (mounted) work tree: D2L_AUTOREC_VENV.
 VENV = Path(os.environ.get('D2L_AUTOREC_VENV') or ROOT / '.venv')
-# The Python versions the environment can be built with (mxnet 1.9.1 and d2l 1.0.3).
+# The reference line (environment.yml: mxnet 1.9.1 and d2l 1.0.3 with their own pins).
 REQUIRED_PYTHON = (3, 11)
+# The newer line (environment-numpy2.yml), used where no Python 3.11 is found.
+NEWER_PYTHONS = ((3, 12), (3, 13))
 RELAUNCHED = 'D2L_AUTOREC_RELAUNCHED'
+# Set to 1 to build the NumPy 2 line with this Python 3.12/3.13 even where a 3.11 exists (CI).
+THIS_PYTHON = 'D2L_AUTOREC_THIS_PYTHON'
 # (system, machine) pairs with an mxnet==1.9.1 wheel on the package index.
 MXNET_BUILDS = {('linux', 'x86_64'), ('linux', 'aarch64'), ('darwin', 'x86_64')}
 CONTAINER_HINT = (
@@ -192,8 +205,8 @@ def install_python_hint(system):
                'sudo apt install python3.11 python3.11-venv\n'
                '    Fedora:                    sudo dnf install python3.11\n'
                '    any Linux, no root:        uv python install 3.11   (or pyenv install 3.11)\n')
-    return (f'Python 3.11 is needed (mxnet 1.9.1 and d2l 1.0.3 do not install on other '
-            f'versions); this is Python {sys.version.split()[0]} and no Python 3.11 was found '
+    return (f'Python 3.11, 3.12 or 3.13 is needed (the versions the pin sets were tested '
+            f'on); this is Python {sys.version.split()[0]} and no Python 3.11 was found '
             f'(looked at .venv, python3.11 on the PATH, uv, pyenv, asdf'
             f'{", py -3.11" if system == "windows" else ""}'
             f'{", Homebrew, python.org" if system == "darwin" else ""}). Install one:\n'
@@ -217,7 +230,8 @@ def ensure_runnable(argv):
 
     Stops with a message on a platform without MXNet 1.9.1. Otherwise, when this is not
     Python 3.11 and set-up will not use conda, runs ``tasks.py`` again with a Python 3.11
-    found on this machine, or stops saying how to install one.
+    found on this machine; where there is none, goes on if this is Python 3.12 or 3.13 (the
+    NumPy 2 line), or stops saying how to install a 3.11.
 
     Parameters
     ----------
@@ -227,7 +241,8 @@ def ensure_runnable(argv):
     Returns
     -------
     int or None
-        The exit status of the run with Python 3.11, or None when this interpreter can go on.
+        The exit status of the run with Python 3.11, or None when this interpreter can go on
+        (3.11, or 3.12/3.13 with no 3.11 on the machine).
     """
     system, machine = host_platform()
     problem = platform_problem(system, machine)
@@ -236,11 +251,20 @@ def ensure_runnable(argv):
         raise SystemExit(3)
     if running_version() == REQUIRED_PYTHON or uses_conda():
         return None
+    newer = running_version() in NEWER_PYTHONS
+    if newer and os.environ.get(THIS_PYTHON):
+        return None
     if os.environ.get(RELAUNCHED):
+        if newer:
+            return None
         raise SystemExit(f'tasks.py was started again with {sys.executable}, expected to be '
                          f'Python 3.11, but it is Python {sys.version.split()[0]}. Run it '
                          f'with a Python 3.11 directly.')
     python = find_python311(system)
+    if python is None and newer:
+        print(f'tasks.py: Python {".".join(map(str, running_version()))} and no Python 3.11 '
+              f'here: using the NumPy 2 pin set (environment-numpy2.yml)', flush=True)
+        return None
     if python is None:
         print(install_python_hint(system), file=sys.stderr)
         raise SystemExit(3)
@@ -249,4 +273,3 @@ def ensure_runnable(argv):
     done = subprocess.run([python, str(ROOT / 'tasks.py'), *argv[1:]],
                           env=dict(os.environ, **{RELAUNCHED: '1'}))
     return done.returncode
-

@@ -17,14 +17,17 @@ to provide it), without nbclient's coloured traceback, and exits with status 1.
 """
 import argparse
 import base64
+import os
 import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from tools.assets import deploy_assets, nbconvert_config
 
-__all__ = ['NotebookFailed', 'execute_notebook', 'export_html', 'failure_of', 'main']
+__all__ = ['NotebookFailed', 'execute_notebook', 'export_html', 'failure_of',
+           'kernel_manager', 'main']
 
 KERNEL_NAME = 'd2l-autorec'
 PLOT_TAG = 'training-curves'
@@ -53,6 +56,23 @@ def failure_of(nb):
                 return (index, strip_ansi(output.get('ename', '')),
                         strip_ansi(output.get('evalue', '')))
     return None
+
+
+def kernel_manager(kernel_name, socket_dir):
+    """A kernel manager that talks to the kernel over local IPC sockets where it can.
+
+    Over TCP, ipykernel warns "Kernel is running over TCP without encryption ... susceptible
+    to eavesdropping" at start-up: true of any local TCP kernel, and frightening on a
+    newcomer's first screen. jupyter_client's ``ipc`` transport (Unix domain sockets, files
+    named ``socket_dir/kernel-N``, readable by this user only) sends nothing over the
+    network, and ipykernel does not warn. Windows has no IPC transport: TCP stays there.
+    """
+    from jupyter_client.manager import KernelManager
+
+    if os.name == 'nt':
+        return KernelManager(kernel_name=kernel_name)
+    return KernelManager(kernel_name=kernel_name, transport='ipc',
+                         ip=str(Path(socket_dir) / 'kernel'))
 
 
 def execute_notebook(path, output_dir, kernel_name=KERNEL_NAME, timeout=1800):
@@ -86,8 +106,14 @@ def execute_notebook(path, output_dir, kernel_name=KERNEL_NAME, timeout=1800):
     path, output_dir = Path(path), Path(output_dir)
     nb = nbformat.read(path, as_version=4)
     try:
-        NotebookClient(nb, timeout=timeout, kernel_name=kernel_name,
-                       resources={'metadata': {'path': str(path.parent)}}).execute()
+        with tempfile.TemporaryDirectory(prefix='d2l-kernel-') as sockets:
+            km = kernel_manager(kernel_name, sockets)
+            try:
+                NotebookClient(nb, timeout=timeout, km=km,
+                               resources={'metadata': {'path': str(path.parent)}}).execute()
+            finally:  # a kernel manager given to nbclient is the caller's to shut down
+                if km.has_kernel:
+                    km.shutdown_kernel()
     except CellExecutionError as error:
         found = failure_of(nb)
         if found is None:  # no error output stored: fall back on the exception's fields

@@ -28,7 +28,8 @@ In a student version
 * speaker notes and ``answer-key`` cells are removed;
 * each ``solution`` code cell with a scaffold becomes a code cell tagged ``scaffold`` holding
   the scaffold; every other solution cell is removed, and a run of solution cells without any
-  scaffold becomes one markdown prompt cell tagged ``student-prompt`` (:data:`PROMPT`);
+  scaffold, in an exercise that has no scaffold yet (a prose answer), becomes one markdown
+  prompt cell tagged ``student-prompt`` (:data:`PROMPT`);
 * the outputs of ``exercise``, ``scaffold`` and ``self-check`` cells are cleared;
 * everything else (cells, metadata, outputs) is unchanged.
 
@@ -96,11 +97,15 @@ def scaffold_cell(solution):
     return cell
 
 
-def replace_run(run):
-    """The student cells for a run of consecutive solution cells."""
+def replace_run(run, scaffolded):
+    """The student cells for a run of consecutive solution cells.
+
+    ``scaffolded``: whether the exercise already has a scaffold cell (then a run of
+    solution cells without a scaffold is dropped, with no prompt).
+    """
     scaffolds = [scaffold_cell(c) for c in run
                  if c.cell_type == 'code' and c.get('metadata', {}).get('scaffold')]
-    return scaffolds or [prompt_cell(run)]
+    return scaffolds or ([] if scaffolded else [prompt_cell(run)])
 
 
 def student_version(nb):
@@ -116,22 +121,30 @@ def student_version(nb):
     nbformat.NotebookNode
     """
     student = copy.deepcopy(nb)
-    cells, run = [], []
+    cells, run, scaffolded = [], [], False
+
+    def flush():
+        nonlocal scaffolded
+        if run:
+            replaced = replace_run(run, scaffolded)
+            scaffolded |= any(SCAFFOLD_TAG in tags_of(c) for c in replaced)
+            cells.extend(replaced)
+            run.clear()
+
     for cell in student.cells:
         if is_notes(cell) or ANSWER_KEY_TAG in tags_of(cell):
             continue
         if SOLUTION_TAG in tags_of(cell):
             run.append(cell)
             continue
-        if run:
-            cells.extend(replace_run(run))
-            run = []
+        flush()
+        if EXERCISE_TAG in tags_of(cell):
+            scaffolded = False
         if cell.cell_type == 'code' and {EXERCISE_TAG, SELF_CHECK_TAG} & set(tags_of(cell)):
             cell.outputs = []
             cell.execution_count = None
         cells.append(cell)
-    if run:
-        cells.extend(replace_run(run))
+    flush()
     student.cells = cells
     return student
 

@@ -242,7 +242,7 @@ def rating_vector(ratings, items):
     return vector
 
 
-def recommend_for_ratings(net, ratings, items, k=10, *, min_ratings=0, device=None):
+def recommend_for_ratings(fitted, ratings, items, k=10, *, min_ratings=0):
     """Your own top-``k`` from a trained user-based AutoRec, without retraining.
 
     User-based AutoRec reads one user's rating vector (length ``num_items``) and fills in
@@ -251,8 +251,10 @@ def recommend_for_ratings(net, ratings, items, k=10, *, min_ratings=0, device=No
 
     Parameters
     ----------
-    net : mxnet.gluon.Block
-        A trained U-AutoRec: maps ``(batch, num_items)`` to ``(batch, num_items)``.
+    fitted : d2l_ext.lab.fitter.FitResult
+        A U-AutoRec fitted on the ``(num_users, num_items)`` matrix, e.g.
+        ``fit_autorec(user_train, ...)``; its :meth:`~d2l_ext.lab.fitter.FitResult.reconstruct`
+        makes the forward pass.
     ratings : dict of str to float
         ``{title: rating}``, see :func:`rating_vector`.
     items : pandas.DataFrame
@@ -263,8 +265,6 @@ def recommend_for_ratings(net, ratings, items, k=10, *, min_ratings=0, device=No
         column ``items['num_ratings']`` (add it: ``(train != 0).sum(axis=1)`` of the
         item-based training matrix). A movie rated by one or two users gets a noisy
         prediction that can top the list.
-    device : mxnet.Context, optional
-        Where ``net``'s parameters live (default: the CPU).
 
     Returns
     -------
@@ -277,22 +277,15 @@ def recommend_for_ratings(net, ratings, items, k=10, *, min_ratings=0, device=No
     InvalidArgumentError
         See :func:`rating_vector`; or ``min_ratings`` without a ``num_ratings`` column.
     ShapeMismatchError
-        The net is not built for ``len(items)`` columns.
+        ``fitted`` was not fitted on rows of ``len(items)`` movies (an I-AutoRec, say).
     """
-    import mxnet as mx
-    from mxnet import np
+    if fitted.shape[1] != len(items):
+        raise ShapeMismatchError(
+            f'The model reads rows of {fitted.shape[1]} entries, but a rating vector has '
+            f'one entry per movie ({len(items)}): expected a user-based AutoRec, fitted on '
+            f'the (num_users, num_items) matrix (split.matrices["user"]["train"]).')
     vector = rating_vector(ratings, items)
-    x = np.array(vector[None, :], ctx=device or mx.cpu())
-    try:
-        pred = net(x).asnumpy()[0]  # prediction mode: the full reconstruction
-    except mx.base.MXNetError as error:
-        pred = str(error).splitlines()[0][:200]
-    if getattr(pred, 'shape', None) != vector.shape:
-        found = f'output of shape {pred.shape}' if hasattr(pred, 'shape') else pred
-        raise ShapeMismatchError(f'The net cannot map a rating vector of {len(items)} '
-                                 f'movies to {len(items)} predictions ({found}): expected '
-                                 f'a user-based AutoRec built for {len(items)} columns, '
-                                 f'trained on the (num_users, num_items) matrix.')
+    pred = fitted.reconstruct(vector)  # prediction mode: the full reconstruction
     scores = onp.clip(pred, 1, 5)
     if min_ratings:
         if 'num_ratings' not in items:
@@ -304,9 +297,9 @@ def recommend_for_ratings(net, ratings, items, k=10, *, min_ratings=0, device=No
     return recommend(scores[:, None], vector[:, None], 0, items, k)
 
 
-def rating_form(net, items, k=10, *, rows=5, min_ratings=0, device=None):
+def rating_form(fitted, items, k=10, *, rows=5, min_ratings=0):
     """An ipywidgets form: type up to ``rows`` titles and ratings, press the button, read
-    the top-``k`` (see :func:`recommend_for_ratings` for ``min_ratings`` and ``device``).
+    the top-``k`` (see :func:`recommend_for_ratings` for ``fitted`` and ``min_ratings``).
 
     Returns
     -------
@@ -323,7 +316,7 @@ def rating_form(net, items, k=10, *, rows=5, min_ratings=0, device=None):
         import ipywidgets as widgets
     except ImportError:
         raise ImportError('The form needs ipywidgets (pip install ipywidgets); without it, '
-                          'pass a dict to recommend_for_ratings(net, {"Star Wars": 5}, '
+                          'pass a dict to recommend_for_ratings(fitted, {"Star Wars": 5}, '
                           'items).') from None
     entries = [(widgets.Text(placeholder='a title, e.g. Star Wars'),
                 widgets.IntSlider(value=4, min=1, max=5, description='rating'))
@@ -334,8 +327,8 @@ def rating_form(net, items, k=10, *, rows=5, min_ratings=0, device=None):
     def show(_):
         ratings = {t.value: s.value for t, s in entries if t.value.strip()}
         try:
-            table = recommend_for_ratings(net, ratings, items, k, min_ratings=min_ratings,
-                                          device=device)
+            table = recommend_for_ratings(fitted, ratings, items, k,
+                                          min_ratings=min_ratings)
         except InvalidArgumentError as error:
             result.value = f'<pre>{error}</pre>'
             return

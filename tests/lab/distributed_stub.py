@@ -9,7 +9,9 @@ rank, so the identity check must fail).
 import sys
 import time
 
-import d2l_ext  # noqa: F401  isort: skip  (before mxnet: d2l_ext/_compat.py)
+import d2l_ext  # noqa: F401  (before MXNet, which imports on NumPy 2 only after it)
+
+# isort: split
 import mxnet as mx
 
 from d2l_ext.lab.distributed.kvstore import AveragingKVStore

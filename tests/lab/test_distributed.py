@@ -113,38 +113,74 @@ def test_a_killed_worker_ends_the_run_naming_it():
     assert_all_gone(pids(out.getvalue()))
 
 
-def test_ctrl_c_stops_every_process():
-    script = ('import sys\nfrom d2l_ext.lab.distributed.launcher import launch\n'
-              f'try:\n    launch({stub("same", 2000)!r}, 2, 1, timeout=90)\n'
-              'except KeyboardInterrupt:\n    sys.exit(130)\n')
-    proc = subprocess.Popen([sys.executable, '-c', script], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+@pytest.mark.parametrize('sig', [signal.SIGINT, signal.SIGTERM], ids=['ctrl-c', 'term'])
+def test_ctrl_c_or_term_stops_every_process(sig):
+    proc = subprocess.Popen(
+        [sys.executable, '-m', 'd2l_ext.lab.distributed', '--workers', '2', '--servers', '1',
+         '--dataset', 'synthetic', '--epochs', '100000', '--num-hidden', '8',
+         '--timeout', '120'], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT)
     lines, deadline = [], time.monotonic() + 60
     while sum('kvstore ready' in x for x in lines) < 2 and time.monotonic() < deadline:
         lines.append(proc.stdout.readline())
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     assert proc.wait(timeout=30) == 130
+    assert 'interrupted: stopped every process' in proc.stdout.read()
     assert_all_gone(pids(''.join(lines)))
 
 
 @pytest.mark.slow
-def test_two_workers_train_autorec_with_identical_parameters():
-    """The CI run: two workers, one server, synthetic data, checked after every step."""
+@pytest.mark.parametrize('check_every', [1, 0])
+def test_two_workers_train_autorec_with_identical_parameters(check_every):
+    """The CI run: two workers, one server, synthetic data; the replicas checked before
+    every step, or only at the end (no check to serialise the first step: the initial
+    broadcast must still finish before the first gradient push)."""
     proc = subprocess.run(
         [sys.executable, '-m', 'd2l_ext.lab.distributed', '--workers', '2', '--servers',
          '1', '--dataset', 'synthetic', '--epochs', '3', '--num-hidden', '16',
-         '--batch-size', '32', '--check-every', '1', '--timeout', '120'],
+         '--batch-size', '32', '--check-every', str(check_every), '--timeout', '120'],
         capture_output=True, text=True, timeout=180, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     summaries = [json.loads(line.split('summary ', 1)[1])
                  for line in proc.stdout.splitlines() if 'summary {' in line]
     assert sorted(s['rank'] for s in summaries) == [0, 1]
     assert summaries[0]['digest'] == summaries[1]['digest']
-    # Checked before every step and once at the end, on both workers.
-    assert all(s['checks'] == s['steps'] + 1 for s in summaries)
+    # Checked before every step (or never) and once at the end, on both workers.
+    assert all(s['checks'] == (s['steps'] if check_every else 0) + 1 for s in summaries)
     assert summaries[0]['rows'] + summaries[1]['rows'] == 96
     assert re.search(r'^test RMSE \d\.\d{3}$', proc.stdout.splitlines()[-1])
     assert_all_gone(pids(proc.stdout))
+
+
+@pytest.mark.slow
+def test_dist_async_trains_with_the_optimiser_on_the_server():
+    proc = subprocess.run(
+        [sys.executable, '-m', 'd2l_ext.lab.distributed', '--workers', '2', '--servers',
+         '1', '--dataset', 'synthetic', '--epochs', '2', '--num-hidden', '16',
+         '--batch-size', '40', '--kvstore', 'dist_async', '--timeout', '120'],
+        capture_output=True, text=True, timeout=180, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    summaries = [json.loads(line.split('summary ', 1)[1])
+                 for line in proc.stdout.splitlines() if 'summary {' in line]
+    # 48 rows per worker padded to 60 (3 full batches of 20): Gluon keeps the servers'
+    # gradient scale of the first step, so every step has the same batch.
+    assert [s['steps'] for s in summaries] == [6, 6]
+    assert re.search(r'^test RMSE \d\.\d{3}$', proc.stdout.splitlines()[-1])
+    assert_all_gone(pids(proc.stdout))
+
+
+@pytest.mark.slow
+def test_benchmark_prints_its_table():
+    proc = subprocess.run([sys.executable, 'benchmarks/distributed.py', '--short'],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    runs = re.findall(r'^(1 process|1 worker \+ 1 server|2 workers \+ 1 server) +(\d\.\d{3}) ',
+                      proc.stdout, re.M)
+    assert [name for name, _ in runs] == ['1 process', '1 worker + 1 server',
+                                          '2 workers + 1 server']
+    # One worker through the parameter server computes what one process computes.
+    assert runs[0][1] == runs[1][1]
+    assert re.search(r'^dense +1922\.7 +1922\.7 ', proc.stdout, re.M)
 
 
 def test_traffic_counts_every_parameter_once_per_direction():

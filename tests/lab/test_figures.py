@@ -261,7 +261,7 @@ def test_plot_scaling_draws_measured_and_computed_memory_and_time():
     ax_mem, ax_time = fig.axes
     labels = [t.get_text() for t in ax_mem.get_legend().get_texts()]
     assert {'dense', 'sparse', 'dense, computed', 'machine (24 GB)',
-            'target (4 GB)'} <= set(labels)
+            '4 GB: a small laptop'} <= set(labels)
     dense_line = ax_mem.get_lines()[0]
     assert list(dense_line.get_ydata()) == [800 / 1024, 15000 / 1024]
     timed = {l.get_label(): list(l.get_xdata()) for l in ax_time.get_lines()}

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from mxnet import npx
 
-import d2l_ext as d2l
 from d2l_ext import InvalidArgumentError, ShapeMismatchError
+from d2l_ext.lab.fitting import fit_autorec
 from d2l_ext.lab.recommend import (
     match_title,
     overlap,
@@ -94,31 +94,31 @@ def test_popular_lists_the_most_rated_unseen_movies():
     assert list(top.ratings) == [2, 1, 0] and top.ratings.dtype.kind == 'i'
 
 
-def u_autorec():
-    d2l.set_seed(0)
-    net = d2l.AutoRec(4, len(ITEMS), dropout=0.0)
-    net.initialize(init=mx.init.Normal(0.01))
-    return net
+def u_autorec(num_items=8):
+    """A U-AutoRec fitted for 2 epochs on 6 users' ratings of ``num_items`` movies."""
+    rng = onp.random.default_rng(0)
+    user_train = rng.integers(1, 6, (6, num_items)) * (rng.random((6, num_items)) < 0.5)
+    return fit_autorec(user_train.astype('float32'), num_hidden=4, dropout=0.0,
+                       num_epochs=2, batch_size=3, seed=0, progress=None)
 
 
 def test_recommend_for_ratings_is_one_forward_pass_without_the_rated_movies():
-    net = u_autorec()
+    fitted = u_autorec()
     mine = {'The Godfather': 5, 'chasing amy': 1}
-    top = recommend_for_ratings(net, mine, ITEMS, k=10)
+    top = recommend_for_ratings(fitted, mine, ITEMS, k=10)
     rated = {'Godfather, The (1972)', 'Chasing Amy (1997)'}
     assert len(top) == 5 and not rated & set(top.title)  # 8 movies - 3 rated rows
     assert top.predicted.between(1, 5).all() and top.predicted.is_monotonic_decreasing
-    pred = net(mx.np.array(rating_vector(mine, ITEMS)[None])).asnumpy()[0]
+    vector = mx.np.array(rating_vector(mine, ITEMS)[None])
+    pred = fitted.net(vector).asnumpy()[0]  # the forward pass, by hand
     expected = onp.clip(pred, 1, 5)[[1, 3, 4, 5, 7]]
     onp.testing.assert_allclose(sorted(top.predicted, reverse=True),
-                                sorted(expected, reverse=True))
+                                sorted(expected, reverse=True), rtol=1e-6)
 
 
-def test_recommend_for_ratings_refuses_a_net_of_the_wrong_width():
-    net = d2l.AutoRec(4, 5, dropout=0.0)
-    net.initialize()
-    with pytest.raises(ShapeMismatchError, match='built for 8 columns'):
-        recommend_for_ratings(net, {'star wars': 4}, ITEMS)
+def test_recommend_for_ratings_refuses_a_model_of_the_wrong_width():
+    with pytest.raises(ShapeMismatchError, match='rows of 5 entries.*movie \\(8\\)'):
+        recommend_for_ratings(u_autorec(num_items=5), {'star wars': 4}, ITEMS)
 
 
 def test_rating_form_recommends_and_explains_unknown_titles():
@@ -136,10 +136,10 @@ def test_rating_form_recommends_and_explains_unknown_titles():
 
 
 def test_min_ratings_keeps_rarely_rated_movies_out():
-    net = u_autorec()
+    fitted = u_autorec()
     items = ITEMS.assign(num_ratings=[9, 9, 9, 9, 1, 9, 9, 2])
-    top = recommend_for_ratings(net, {'star wars': 5}, items, k=10, min_ratings=3)
+    top = recommend_for_ratings(fitted, {'star wars': 5}, items, k=10, min_ratings=3)
     assert set(top.title) == {'Godfather, The (1972)', 'Chasing Amy (1997)',
                               'Clockwork Orange, A (1971)', 'Sabrina (1995)'}
     with pytest.raises(InvalidArgumentError, match="'num_ratings' column"):
-        recommend_for_ratings(net, {'star wars': 5}, ITEMS, min_ratings=3)
+        recommend_for_ratings(fitted, {'star wars': 5}, ITEMS, min_ratings=3)

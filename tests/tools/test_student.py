@@ -91,6 +91,13 @@ def test_planted_notebook_follows_the_conventions():
     assert convention_problems(notebook()) == []
 
 
+def test_prose_after_a_self_check_gets_no_second_prompt():
+    nb = notebook()
+    nb.cells.insert(9, cell('markdown', 'More of the answer.', tags=['solution']))
+    student = student_version(nb)
+    assert [c.source for c in student.cells][4:8] == [SCAFFOLD, CHECK, '2. Why 42?', PROMPT]
+
+
 def test_the_self_check_passes_on_the_solution_and_fails_on_the_scaffold():
     namespace = {'x': 1}
     exec(notebook().cells[5].source.replace('print(answer)', ''), namespace)

@@ -44,7 +44,9 @@ def main(argv=None):
     def terminate(signum, frame):
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, terminate)
+    # Ctrl-C and a polite kill stop the cluster; SIGINT is set explicitly because a shell
+    # starts background jobs with it ignored.
+    previous = {sig: signal.signal(sig, terminate) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         result = launch(worker_command(options, options.kvstore), options.workers, options.servers,
                         port=options.port, startup_timeout=options.startup_timeout,
@@ -56,7 +58,8 @@ def main(argv=None):
         print('[launcher] interrupted: stopped every process.', file=sys.stderr, flush=True)
         return 130
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     rmse = [line for name, lines in result.lines.items() if name.startswith('worker')
             for line in lines if line.startswith('test RMSE')]
     print(f'[launcher] {options.workers} workers, {options.servers} servers, port '

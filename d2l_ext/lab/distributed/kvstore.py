@@ -128,8 +128,13 @@ class AveragingKVStore(KVStoreBase):
         self._kv.init(key, value)
 
     def broadcast(self, key, value, out, priority=0):
-        """Rank 0's ``value`` to every worker's ``out`` (the initial parameters)."""
+        """Rank 0's ``value`` to every worker's ``out`` (the initial parameters), waiting
+        for it: MXNet 1.9's dist kvstore may otherwise send the key's first gradient push
+        before this pull is answered, and a worker then starts from the summed gradient
+        instead of the weights (seen here as replicas differing after a few steps)."""
         self._kv.broadcast(key, value, out, priority=priority)
+        for array in (out if isinstance(out, (list, tuple)) else [out]):
+            array.wait_to_read()
 
     def push(self, key, value, priority=0):
         """Push without pulling (not used for dense parameters)."""

@@ -33,8 +33,8 @@ LOOPBACK = '127.0.0.1'
 #: What a worker prints once its kvstore has connected to the whole cluster.
 READY = 'kvstore ready'
 #: The command of a scheduler or server: importing MXNet with DMLC_ROLE set runs it
-#: (d2l_ext first: on NumPy >= 1.24 it makes MXNet importable, see d2l_ext/_compat.py).
-ROLE_COMMAND = (sys.executable, '-c', 'import d2l_ext._compat, mxnet')
+#: (d2l_ext first: on NumPy 2 MXNet imports only after d2l_ext/_compat.py).
+ROLE_COMMAND = (sys.executable, '-c', 'import d2l_ext, mxnet')
 #: Seconds between two looks at the processes.
 POLL_SECONDS = 0.1
 #: Seconds the workers get to exit after a server or the scheduler exited cleanly.

@@ -69,7 +69,7 @@ def plot_seed_curves(runs, steps_per_epoch, title=None, column='val_rmse', run_l
     InvalidArgumentError
         The runs of one variant have different numbers of epochs.
     """
-    fig = Figure(figsize=(9, 4.6), layout='constrained')
+    fig = Figure(figsize=(10, 5.8), layout='constrained')
     top, bottom = fig.subfigures(2, 1, height_ratios=(1, 1))
     ax_epoch, ax_step = top.subplots(1, 2, sharey=True)
     zooms = onp.atleast_1d(bottom.subplots(1, len(runs)))
@@ -94,13 +94,13 @@ def plot_seed_curves(runs, steps_per_epoch, title=None, column='val_rmse', run_l
                      label='mean')
         low = curves[:, start:].min()
         ax_zoom.set(xlabel='epoch', title=f'{label}: zoom (dot = each run\'s best)',
-                    ylim=(low - 0.002, low + 0.014))
-        ax_zoom.legend(fontsize=7, loc='upper center', ncol=2)
+                    ylim=(low - 0.002, low + 0.016))
+        ax_zoom.legend(fontsize=FONT - 1, loc='upper center', ncol=2)
     ax_epoch.set(xlabel='epoch', ylabel=LABELS[column], title='Per epoch (unequal work)',
                  ylim=(min(0.85, lowest - 0.02), max(1.15, lowest + 0.25)))
     ax_step.set(xlabel='optimizer steps', title='Per optimizer step (fair)')
     zooms[0].set(ylabel=LABELS[column])
-    ax_step.legend(fontsize=8)
+    ax_step.legend(fontsize=FONT - 1)
     for ax in (ax_epoch, ax_step, *zooms):
         ax.grid(alpha=0.3)
     if title:
@@ -168,9 +168,9 @@ def plot_sweep(histories, title, column='val_rmse'):
     -------
     matplotlib.figure.Figure
     """
-    fig = Figure(figsize=(10, 3.6), layout='constrained')
-    ax, ax_table = fig.subplots(1, 2, width_ratios=(1.5, 1))
-    plot_runs(histories, title, column, ax=ax, distinct=True)
+    fig = Figure(figsize=(11, 4.2), layout='constrained')
+    ax, ax_table = fig.subplots(1, 2, width_ratios=(1.4, 1))
+    plot_runs(histories, title, column, ax=ax, distinct=True, fontsize=FONT - 1)
     rows = []
     for history in histories.values():
         best = history.chosen_epoch or history.best_epoch(column)
@@ -181,11 +181,15 @@ def plot_sweep(histories, title, column='val_rmse'):
                            colLabels=['best epoch', 'val RMSE', 'test RMSE'], loc='upper center',
                            cellLoc='center')
     table.auto_set_font_size(False)
-    table.set_fontsize(8)
-    table.scale(1, 1.5)
+    table.set_fontsize(FONT - 1)
+    table.scale(1, 1.8)
     for k in range(len(rows)):
         table[k + 1, -1].get_text().set_color(f'C{k}')
-    ax_table.set_title('At each best epoch (chosen on validation)', fontsize=9)
+    ax_table.set_title('At each best epoch (chosen on validation)', fontsize=FONT)
+    # The legend goes under the table, where it cannot hide the curves.
+    handles, labels = ax.get_legend_handles_labels()
+    ax.get_legend().remove()
+    ax_table.legend(handles, labels, fontsize=FONT - 1, loc='lower center', frameon=False)
     return fig
 
 

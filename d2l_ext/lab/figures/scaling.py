@@ -17,7 +17,8 @@ def plot_scaling(frame, *, machine_gb=24, target_gb=4):
         storage`` ('dense' or 'sparse'), ``status`` ('measured' or 'computed'),
         ``peak_mb`` and ``epoch_s`` (NaN where not run).
     machine_gb, target_gb : float
-        Drawn as horizontal lines on the memory panel (the machine's memory, a target).
+        Drawn as horizontal lines on the memory panel (the machine's memory, and a small
+        laptop's for comparison).
 
     Returns
     -------
@@ -52,7 +53,8 @@ def plot_scaling(frame, *, machine_gb=24, target_gb=4):
                             textcoords='offset points',
                             xytext=(6, -12 if storage == 'sparse' else 6))
     ax_mem.axhline(machine_gb, color='gray', linestyle=':', label=f'machine ({machine_gb} GB)')
-    ax_mem.axhline(target_gb, color='gray', linestyle='--', label=f'target ({target_gb} GB)')
+    ax_mem.axhline(target_gb, color='gray', linestyle='--',
+                   label=f'{target_gb:g} GB: a small laptop')
     ax_mem.set(xlabel='ratings', ylabel='peak memory (GB)', title='peak memory of one run')
     ax_time.set(xlabel='ratings', ylabel='seconds per epoch',
                 title='training + evaluation, s / epoch')
