@@ -69,7 +69,7 @@ def plot_seed_curves(runs, steps_per_epoch, title=None, column='val_rmse', run_l
     InvalidArgumentError
         The runs of one variant have different numbers of epochs.
     """
-    fig = Figure(figsize=(10, 5.8), layout='constrained')
+    fig = Figure(figsize=(10, 5.2), layout='constrained')
     top, bottom = fig.subfigures(2, 1, height_ratios=(1, 1))
     ax_epoch, ax_step = top.subplots(1, 2, sharey=True)
     zooms = onp.atleast_1d(bottom.subplots(1, len(runs)))
