@@ -111,15 +111,20 @@ def test_navigating_to_slide_n(reports, browser):
     assert browser.evaluate('Reveal.getIndices().h') == 2
 
 
+def write_deck(path, cells):
+    """Write ``cells`` to ``path`` as a notebook in which every cell starts a slide."""
+    for cell in cells:
+        cell.metadata['slideshow'] = {'slide_type': 'slide'}
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    return path
+
+
 def tiny_deck_notebook(path):
     md = nbformat.v4.new_markdown_cell
     cells = [md('# Title\n\nThe loss $\\sum_{(i,u) \\in O} (R_{iu} - h(r_i)_u)^2$.'),
              md('## Fits\n\nShort.'),
              md('## Too long\n\n' + '\n\n'.join(f'Line {i}.' for i in range(40)))]
-    for cell in cells:
-        cell.metadata['slideshow'] = {'slide_type': 'slide'}
-    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
-    return path
+    return write_deck(path, cells)
 
 
 def test_the_checker_flags_an_overflowing_slide_and_sees_math(tmp_path):
@@ -215,10 +220,7 @@ def planted_notebook(path):
                                      data={'text/html': wide, 'text/plain': 'wide'})]),
         code('x = [' + ', '.join(f'"rating_{k}"' for k in range(30)) + ']'),
     ]
-    for cell in cells:
-        cell.metadata['slideshow'] = {'slide_type': 'slide'}
-    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
-    return path
+    return write_deck(path, cells)
 
 
 def test_the_checker_flags_raw_tex_and_content_cut_off_at_the_side(tmp_path):
